@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest scripts: each suite goes to the results channel (fd 3)
+# as TAP (or KTAP) between "# suite NAME KIND" and "# endsuite NAME rc=N",
+# and to the console for people. The host counts the results
+# (scripts/tap-count.awk); nothing here decides pass or fail on its own.
+
+MEMOPT_FAILED=0
+
+# t_begin NAME: start a suite of shell-level checks.
+t_begin() {
+	T_SUITE=$1 T_N=0 T_FAIL=0
+	echo "# suite $T_SUITE tap" >&3
+	echo "=== suite $T_SUITE"
+}
+
+_t_report() { # STATUS DESCRIPTION
+	T_N=$((T_N + 1))
+	echo "$1 $T_N $2" >&3
+	echo "$1 $T_N $2"
+}
+
+# t_check DESC CMD...: run CMD; ok when it exits 0.
+t_check() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+	if [ "$rc" -eq 0 ]; then _t_report ok "$desc"; else
+		_t_report "not ok" "$desc (exit $rc)"; T_FAIL=1; fi
+}
+
+# t_expect_rc RC DESC CMD...: ok when CMD exits with exactly RC.
+t_expect_rc() {
+	local want=$1 desc=$2 out rc
+	shift 2
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
+	if [ "$rc" -eq "$want" ]; then _t_report ok "$desc"; else
+		_t_report "not ok" "$desc (exit $rc, wanted $want)"; T_FAIL=1; fi
+}
+
+# t_skip DESC REASON
+t_skip() { _t_report ok "$1 # SKIP $2"; }
+
+t_end() {
+	echo "1..$T_N" >&3
+	echo "# endsuite $T_SUITE rc=$T_FAIL" >&3
+	[ "$T_FAIL" -eq 0 ] || MEMOPT_FAILED=1
+}
+
+# run_tap NAME CMD...: a program that prints TAP itself (kselftest).
+run_tap() {
+	local name=$1 rc
+	shift
+	echo "# suite $name tap" >&3
+	echo "=== suite $name"
+	"$@" >/tmp/suite.out 2>&1 && rc=0 || rc=$?
+	cat /tmp/suite.out
+	cat /tmp/suite.out >&3
+	echo "# endsuite $name rc=$rc" >&3
+	[ "$rc" -eq 0 ] || MEMOPT_FAILED=1
+}
+
+# run_kunit MODULE.ko: load a KUnit test module and report each suite it
+# registered from debugfs as KTAP, then unload it.
+run_kunit() {
+	local ko=$1 mod before d s rc=0
+	mod=$(basename "$ko" .ko)
+	before=$(ls /sys/kernel/debug/kunit/)
+	if ! insmod "$ko"; then
+		echo "# suite $mod ktap" >&3
+		echo "# endsuite $mod rc=1" >&3
+		MEMOPT_FAILED=1
+		return
+	fi
+	for s in $(ls /sys/kernel/debug/kunit/); do
+		echo "$before" | grep -qx "$s" && continue
+		d=/sys/kernel/debug/kunit/$s
+		echo "# suite $s ktap" >&3
+		echo "=== suite $s (KUnit)"
+		cat "$d/results"
+		cat "$d/results" >&3
+		grep -q "^not ok" "$d/results" && rc=1
+		echo "# endsuite $s rc=$rc" >&3
+	done
+	rmmod "$mod" || rc=1
+	[ "$rc" -eq 0 ] || MEMOPT_FAILED=1
+}
+
+# kmemleak_clear / kmemleak_scan: forget boot-time suspects; scan and print
+# what is new (the host fails the run on any report).
+kmemleak_clear() {
+	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+	return 0
+}
+
+kmemleak_scan() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+}

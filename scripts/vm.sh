@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel in QEMU (TCG; KVM guests hang on our build machines) with an
+# initramfs holding busybox, memopt's modules built for that kernel, the
+# tools, the selftests and a guest script; run the script and return its
+# exit status.
+#
+# The guest writes machine-readable results (TAP/KTAP between "# suite" and
+# "# endsuite" markers, then "# exit RC") to its second serial port, which
+# lands in the results file; the first serial port is the console log.
+# The run fails when the console shows a kernel splat, even if the guest
+# script succeeded.
+#
+# Usage: vm.sh [options] KERNEL GUEST_SCRIPT [ARGS...]
+#   KERNEL        stock-6.1 | stock-6.12 | debug
+#   GUEST_SCRIPT  a script in scripts/guest/, run as /memopt/guest.sh ARGS
+# Options:
+#   --name NAME         name of this run (log file names); default KERNEL
+#   --timeout SECONDS   kill the VM after this long (default 600)
+#   --extmod DIR        also build the external module in DIR and ship it
+#   --file SRC:DEST     copy a host file into the initramfs at /DEST
+#
+# Exit status: the guest script's status; 124 on timeout or when the guest
+# never reported one; 125 on a kernel splat; 126 on a setup error.
+# Files: $MEMOPT_OUT/vm/NAME.console.log and NAME.results
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+timeout_s=600 name= extmods=() files=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name)    name=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--extmod)  extmods+=("$2"); shift 2 ;;
+	--file)    files+=("$2"); shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || die "usage: $0 [options] KERNEL GUEST_SCRIPT [ARGS...]"
+kernel=$1 guest=$2
+shift 2
+name=${name:-$kernel}
+
+# Kernel splats that fail a run. Anchored after the printk timestamp (or at
+# the start of a line) so that user-space text cannot trip them by accident.
+SPLAT_RE='(^|\] )(BUG:|WARNING:|KASAN:|UBSAN:|Oops|general protection fault|Kernel panic|kernel BUG|refcount_t:|list_add corruption|list_del corruption|INFO: task .* blocked for more than|INFO: possible circular locking|INFO: possible recursive locking|INFO: inconsistent lock state|INFO: rcu_.* detected stall|rcu: INFO: .* detected stall|watchdog: BUG|kmemleak: [0-9]+ new suspected memory leaks|unreferenced object 0x)'
+
+# build_modules: memopt (and any --extmod) for $kernel, out of the source
+# tree so that the three kernels' objects never mix.
+build_modules() {
+	local kdir=$1 dest=$2 d b
+	b=$MEMOPT_OUT/build/$kernel
+	mkdir -p "$b/memopt"
+	rsync -a "$MEMOPT_TOP/Kbuild" "$MEMOPT_TOP/kmod" "$MEMOPT_TOP/uapi" "$b/memopt/"
+	make -s -C "$kdir" M="$b/memopt" modules >"$b/memopt.log" 2>&1 ||
+		{ cat "$b/memopt.log" >&2; die "building memopt for $kernel failed"; }
+	(cd "$b/memopt" && find kmod -name '*.ko' -exec cp --parents {} "$dest/" \;)
+	for d in "${extmods[@]}"; do
+		mkdir -p "$b/ext/$(basename "$d")"
+		rsync -a "$d/" "$b/ext/$(basename "$d")/"
+		make -s -C "$kdir" M="$b/ext/$(basename "$d")" modules >"$b/ext.log" 2>&1 ||
+			{ cat "$b/ext.log" >&2; die "building $d for $kernel failed"; }
+		cp "$b/ext/$(basename "$d")"/*.ko "$dest/kmod/"
+	done
+}
+
+# copy_bin FILE DESTDIR: a dynamically linked program with its libraries.
+copy_bin() {
+	local f=$1 root=$2 lib
+	install -D -m 0755 "$f" "$root/memopt/bin/$(basename "$f")"
+	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
+build_initramfs() {
+	local root=$1 img=$2 f t
+	rm -rf "$root" && mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,memopt/kmod,memopt/selftests}
+	cp /bin/busybox "$root/bin/busybox"
+	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"
+	make -s -C "$MEMOPT_TOP" tools selftests >/dev/null
+	copy_bin "$MEMOPT_TOP/tools/memoptctl/memoptctl" "$root"
+	for t in "$MEMOPT_TOP"/selftests/memopt/*_test; do
+		copy_bin "$t" "$root"
+		mv "$root/memopt/bin/$(basename "$t")" "$root/memopt/selftests/"
+	done
+	install -m 0755 "$MEMOPT_TOP/scripts/guest/init" "$root/init"
+	install -m 0644 "$MEMOPT_TOP/scripts/guest/lib.sh" "$root/memopt/lib.sh"
+	install -m 0755 "$guest" "$root/memopt/guest.sh"
+	for f in "${files[@]}"; do
+		install -D "${f%%:*}" "$root/${f#*:}"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	{
+		printf 'MEMOPT_KERNEL=%q\n' "$kernel"
+		printf 'MEMOPT_ARGS=%q\n' "$*"
+	} >"$root/memopt/env"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$img"
+}
+
+main() {
+	local image work img console results rc splats status
+	[ -f "$guest" ] || guest=$MEMOPT_TOP/scripts/guest/$guest
+	[ -f "$guest" ] || die "no guest script $2"
+	bash "$MEMOPT_TOP/scripts/kernels.sh" fetch "$kernel"
+	image=$(bash "$MEMOPT_TOP/scripts/kernels.sh" image "$kernel")
+	work=$MEMOPT_OUT/vm
+	mkdir -p "$work"
+	img=$work/$name.initramfs.gz
+	console=$work/$name.console.log
+	results=$work/$name.results
+	build_initramfs "$work/$name.root" "$img" "$@" || exit 126
+	rm -f "$console" "$results"
+
+	local cpu=()
+	[ -n "${MEMOPT_QEMU_CPU:-}" ] && cpu=(-cpu "$MEMOPT_QEMU_CPU")
+	rc=0
+	timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+		-nodefaults -no-user-config -no-reboot -display none \
+		-machine pc -accel tcg "${cpu[@]}" -smp 2 -m 2048 \
+		-kernel "$image" -initrd "$img" \
+		-append "console=ttyS0 panic=-1 rdinit=/init nokaslr ${MEMOPT_CMDLINE:-}" \
+		-serial "file:$console" -serial "file:$results" </dev/null || rc=$?
+	rm -rf "$work/$name.root"
+
+	splats=$(grep -aE "$SPLAT_RE" "$console" || true)
+	status=$(sed -n 's/^# exit \([0-9]*\).*/\1/p' "$results" 2>/dev/null | tail -n 1 | tr -d '\r')
+	if [ -n "$splats" ]; then
+		printf 'vm(%s): kernel splat on the console (%s):\n%s\n' "$name" "$console" "$splats" >&2
+		return 125
+	fi
+	if [ -z "$status" ]; then
+		[ "$rc" -eq 124 ] && msg "vm($name): timed out after ${timeout_s}s"
+		printf 'vm(%s): the guest never reported an exit status (qemu rc %s); see %s\n' \
+			"$name" "$rc" "$console" >&2
+		return 124
+	fi
+	return "$status"
+}
+
+main "$@"
