@@ -41,13 +41,13 @@ demo:
 
 install: modules tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
 	install -D -m 0755 tools/memoptctl/memoptctl $(DESTDIR)$(PREFIX)/bin/memoptctl
 	install -D -m 0644 uapi/linux/memopt.h $(DESTDIR)$(PREFIX)/include/linux/memopt.h
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/memopt.ko*
+	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/kmod/memopt.ko*
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
 	rm -f $(DESTDIR)$(PREFIX)/bin/memoptctl $(DESTDIR)$(PREFIX)/include/linux/memopt.h
 

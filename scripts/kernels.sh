@@ -34,7 +34,7 @@ unpack_source() {
 }
 
 # apt runs downloads as _apt, which cannot write into root's cache.
-[ "$(id -u)" -eq 0 ] && SUDO_SANDBOX="-o APT::Sandbox::User=root"
+[ "$(id -u)" -eq 0 ] && APT_SANDBOX="-o APT::Sandbox::User=root"
 
 fetch_stock() {
 	local line=$1 abi dir tmp
@@ -44,7 +44,7 @@ fetch_stock() {
 	msg "downloading linux-image-$abi-amd64-unsigned"
 	tmp=$dir.tmp
 	rm -rf "$tmp" && mkdir -p "$tmp/deb"
-	(cd "$tmp/deb" && apt-get download -q ${SUDO_SANDBOX:-} "linux-image-$abi-amd64-unsigned" >/dev/null 2>&1) ||
+	(cd "$tmp/deb" && apt-get download -q ${APT_SANDBOX:-} "linux-image-$abi-amd64-unsigned" >/dev/null 2>&1) ||
 		die "apt-get download linux-image-$abi-amd64-unsigned failed"
 	dpkg-deb -x "$tmp"/deb/*.deb "$tmp"
 	rm -rf "$tmp/deb"

@@ -66,3 +66,16 @@ debug_dir() {
 	key=$(cat "$MEMOPT_TOP/scripts/debug.config" | sha256sum | cut -c1-12)
 	echo "$MEMOPT_CACHE/kernels/debug-$(source_version)-$key"
 }
+
+# copy_kbuild SRC DEST: the Kbuild sources of SRC into DEST, leaving build
+# products behind. For memopt's own tree that is Kbuild, kmod/ and uapi/.
+copy_kbuild() {
+	local src=$1 dest=$2
+	mkdir -p "$dest"
+	if [ -d "$src/kmod" ]; then
+		rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+			"$src/Kbuild" "$src/kmod" "$src/uapi" "$dest/"
+	else
+		rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' "$src/" "$dest/"
+	fi
+}

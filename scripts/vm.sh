@@ -53,14 +53,12 @@ SPLAT_RE='(^|\] )(BUG:|WARNING:|KASAN:|UBSAN:|Oops|general protection fault|Kern
 build_modules() {
 	local kdir=$1 dest=$2 d b
 	b=$MEMOPT_OUT/build/$kernel
-	mkdir -p "$b/memopt"
-	rsync -a "$MEMOPT_TOP/Kbuild" "$MEMOPT_TOP/kmod" "$MEMOPT_TOP/uapi" "$b/memopt/"
+	copy_kbuild "$MEMOPT_TOP" "$b/memopt"
 	make -s -C "$kdir" M="$b/memopt" modules >"$b/memopt.log" 2>&1 ||
 		{ cat "$b/memopt.log" >&2; die "building memopt for $kernel failed"; }
 	(cd "$b/memopt" && find kmod -name '*.ko' -exec cp --parents {} "$dest/" \;)
 	for d in "${extmods[@]}"; do
-		mkdir -p "$b/ext/$(basename "$d")"
-		rsync -a "$d/" "$b/ext/$(basename "$d")/"
+		copy_kbuild "$d" "$b/ext/$(basename "$d")"
 		make -s -C "$kdir" M="$b/ext/$(basename "$d")" modules >"$b/ext.log" 2>&1 ||
 			{ cat "$b/ext.log" >&2; die "building $d for $kernel failed"; }
 		cp "$b/ext/$(basename "$d")"/*.ko "$dest/kmod/"
@@ -78,6 +76,7 @@ copy_bin() {
 
 build_initramfs() {
 	local root=$1 img=$2 f t
+	shift 2
 	rm -rf "$root" && mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,memopt/kmod,memopt/selftests}
 	cp /bin/busybox "$root/bin/busybox"
 	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"

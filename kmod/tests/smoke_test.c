@@ -35,6 +35,7 @@ static struct kunit_suite memopt_smoke_suite = {
 	.name = "memopt_smoke",
 	.test_cases = memopt_smoke_cases,
 };
+
 kunit_test_suite(memopt_smoke_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -19,14 +19,16 @@ _t_report() { # STATUS DESCRIPTION
 	echo "$1 $T_N $2"
 }
 
-# t_check DESC CMD...: run CMD; ok when it exits 0.
+# t_check DESC CMD...: run CMD; ok when it exits 0. Output is shown only
+# when the check fails.
 t_check() {
 	local desc=$1 out rc
 	shift
 	out=$("$@" 2>&1) && rc=0 || rc=$?
+	if [ "$rc" -eq 0 ]; then _t_report ok "$desc"; return; fi
 	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-	if [ "$rc" -eq 0 ]; then _t_report ok "$desc"; else
-		_t_report "not ok" "$desc (exit $rc)"; T_FAIL=1; fi
+	_t_report "not ok" "$desc (exit $rc)"
+	T_FAIL=1
 }
 
 # t_expect_rc RC DESC CMD...: ok when CMD exits with exactly RC.
@@ -34,9 +36,10 @@ t_expect_rc() {
 	local want=$1 desc=$2 out rc
 	shift 2
 	out=$("$@" 2>&1) && rc=0 || rc=$?
+	if [ "$rc" -eq "$want" ]; then _t_report ok "$desc"; return; fi
 	[ -n "$out" ] && echo "$out" | sed 's/^/    /'
-	if [ "$rc" -eq "$want" ]; then _t_report ok "$desc"; else
-		_t_report "not ok" "$desc (exit $rc, wanted $want)"; T_FAIL=1; fi
+	_t_report "not ok" "$desc (exit $rc, wanted $want)"
+	T_FAIL=1
 }
 
 # t_skip DESC REASON

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: memopt's whole test suite.
+#
+#   setup    dependencies; stock 6.1 and 6.12 kernels; the debug kernel
+#   build    memopt.ko warning-free (W=1) against each kernel; the tools
+#   static   sparse, checkpatch --strict, kernel-doc, uapi header; and each
+#            check proven live on a deliberately bad file
+#   host     unit tests of the scripts and tools that need no kernel
+#   runner   the VM runner's own test: a WARN in the guest fails the run
+#   vm       the guest suite (scripts/guest/check.sh) on stock-6.1,
+#            stock-6.12 and debug (KUnit, KASAN, kmemleak, lockdep)
+#
+# Every result is TAP in $MEMOPT_OUT/check/*.results; scripts/tap-count.awk
+# counts them. Prints one line per suite and last "N passed, N failed,
+# N skipped"; exits non-zero on any failure or when nothing ran.
+# MEMOPT_KERNELS limits the VM runs (default "stock-6.1 stock-6.12 debug").
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+CHECK=$MEMOPT_OUT/check
+KERNELS=${MEMOPT_KERNELS:-stock-6.1 stock-6.12 debug}
+STATIC=$MEMOPT_TOP/scripts/static.sh
+BAD=$MEMOPT_TOP/scripts/tests/bad-module
+start=$(date +%s)
+
+rm -rf "$CHECK" && mkdir -p "$CHECK"
+exec 3>"$CHECK/host.results"
+# The guest's TAP helpers work on the host as well: fd 3 is the results file.
+. "$MEMOPT_TOP/scripts/guest/lib.sh"
+
+# expect_output DESC PATTERN CMD...: CMD fails and its output matches PATTERN
+# (a static check that still catches the violation it is aimed at).
+expect_output() {
+	local desc=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	if [ "$rc" -ne 0 ] && echo "$out" | grep -qE "$pat"; then
+		_t_report ok "$desc"
+	else
+		echo "$out" | sed 's/^/    /'
+		_t_report "not ok" "$desc (exit $rc, output lacks /$pat/)"
+		T_FAIL=1
+	fi
+}
+
+phase() { msg "$1 ($(( $(date +%s) - start ))s)"; }
+
+setup() {
+	phase setup
+	t_begin setup
+	t_check "dependencies installed (scripts/deps.sh)" "$MEMOPT_TOP/scripts/deps.sh"
+	# Resolve the Debian kernel ABIs once for everything below.
+	MEMOPT_ABI_6_1=$(newest_abi 6.1) && export MEMOPT_ABI_6_1
+	MEMOPT_ABI_6_12=$(newest_abi 6.12) && export MEMOPT_ABI_6_12
+	local k
+	for k in $KERNELS; do
+		t_check "kernel $k available" "$MEMOPT_TOP/scripts/kernels.sh" fetch "$k"
+	done
+	t_end
+}
+
+build() {
+	local k kdir
+	phase build
+	t_begin build
+	for k in $KERNELS; do
+		kdir=$("$MEMOPT_TOP/scripts/kernels.sh" kdir "$k")
+		t_check "memopt.ko builds warning-free (W=1) against $k" "$STATIC" w1 "$kdir" "$MEMOPT_TOP"
+	done
+	t_check "memoptctl and selftests build (-Werror)" make -s -C "$MEMOPT_TOP" tools selftests
+	t_end
+}
+
+static_checks() {
+	local kdir kfiles
+	phase static
+	kdir=$("$MEMOPT_TOP/scripts/kernels.sh" kdir stock-6.12)
+	# Sources only: git knows them from generated files such as *.mod.c.
+	kfiles=$(cd "$MEMOPT_TOP" && git ls-files -co --exclude-standard -- \
+		'kmod/*.[ch]' 'uapi/*.[ch]' 'scripts/runner-test/*.[ch]' | sort)
+	t_begin static
+	t_check "sparse (C=2) clean against stock-6.12" "$STATIC" sparse "$kdir" "$MEMOPT_TOP"
+	t_check "sparse (C=2) clean against stock-6.1" "$STATIC" sparse \
+		"$("$MEMOPT_TOP/scripts/kernels.sh" kdir stock-6.1)" "$MEMOPT_TOP"
+	# shellcheck disable=SC2086
+	t_check "checkpatch --strict clean ($(echo $kfiles | wc -w) files)" \
+		sh -c "cd '$MEMOPT_TOP' && '$STATIC' checkpatch $(echo $kfiles)"
+	# shellcheck disable=SC2086
+	t_check "kernel-doc -none -v clean" sh -c "cd '$MEMOPT_TOP' && '$STATIC' kerneldoc $(echo $kfiles)"
+	t_check "uapi/linux/memopt.h compiles standalone (C and C++, -pedantic)" \
+		"$STATIC" uapi "$MEMOPT_TOP/uapi/linux/memopt.h"
+	expect_output "W=1 build catches a missing prototype" "no previous prototype for .bad_sum" \
+		"$STATIC" w1 "$kdir" "$BAD"
+	expect_output "sparse catches a __user dereference" "dereference of noderef" \
+		"$STATIC" sparse "$kdir" "$BAD"
+	expect_output "checkpatch catches space indentation" "code indent should use tabs" \
+		"$STATIC" checkpatch "$BAD/bad.c"
+	expect_output "kernel-doc catches an undescribed parameter" "'b' not described in 'bad_sum'" \
+		"$STATIC" kerneldoc "$BAD/bad.c"
+	t_end
+}
+
+host_tests() {
+	phase host
+	run_tap host/tap-count "$MEMOPT_TOP/scripts/tests/tap-count.sh"
+	run_tap host/memoptctl "$MEMOPT_TOP/scripts/tests/memoptctl-host.sh"
+}
+
+runner_test() {
+	local vm=("$MEMOPT_TOP/scripts/vm.sh" --extmod "$MEMOPT_TOP/scripts/runner-test" --timeout 120)
+	phase runner
+	t_begin runner
+	t_expect_rc 0 "a clean guest run passes" "${vm[@]}" --name runner-clean stock-6.12 runner-test.sh 0 0
+	t_expect_rc 125 "a WARN in the guest fails the run" "${vm[@]}" --name runner-warn stock-6.12 runner-test.sh 1 0
+	t_expect_rc 3 "the guest script's failure is the run's status" "${vm[@]}" --name runner-fail stock-6.12 runner-test.sh 0 3
+	t_expect_rc 124 "a hung guest is killed at the timeout" \
+		"$MEMOPT_TOP/scripts/vm.sh" --extmod "$MEMOPT_TOP/scripts/runner-test" --timeout 25 \
+		--name runner-hang stock-6.12 runner-test.sh 0 0 600
+	t_end
+}
+
+vm_runs() {
+	local k
+	t_begin vm
+	for k in $KERNELS; do
+		phase "vm $k"
+		t_expect_rc 0 "$k: guest suite passes, no kernel splat" \
+			"$MEMOPT_TOP/scripts/vm.sh" --timeout 900 "$k" check.sh
+		cp "$MEMOPT_OUT/vm/$k.results" "$CHECK/$k.results" 2>/dev/null ||
+			printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/$k.results"
+	done
+	t_end
+}
+
+summary() {
+	local f prefix counts total
+	exec 3>&-
+	echo
+	echo "Results (logs: $MEMOPT_OUT/vm/*.console.log, $CHECK/*.results)"
+	counts=$(for f in "$CHECK"/host.results $(for k in $KERNELS; do echo "$CHECK/$k.results"; done); do
+		prefix=$(basename "$f" .results)
+		[ "$prefix" = host ] && prefix=
+		[ -f "$f" ] && awk -v prefix="$prefix" -f "$MEMOPT_TOP/scripts/tap-count.awk" "$f"
+	done)
+	echo "$counts" | sed -n 's/^SUITE /  /p'
+	total=$(echo "$counts" | awk '/^TOTAL/ { p += $2; f += $3; s += $4 } END { print p, f, s }')
+	set -- $total
+	echo "make check took $(( $(date +%s) - start ))s"
+	echo "$1 passed, $2 failed, $3 skipped"
+	[ "$2" -eq 0 ] && [ "$1" -gt 0 ]
+}
+
+setup
+build
+static_checks
+host_tests
+runner_test
+vm_runs
+summary
