@@ -11,7 +11,7 @@
 # the running kernel's, or else the newest installed Debian headers.
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-		$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+		$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
 PREFIX ?= /usr/local
 DESTDIR ?=
 INSTALL_MOD_DIR ?= extra

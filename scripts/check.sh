@@ -118,6 +118,12 @@ runner_test() {
 	t_expect_rc 124 "a hung guest is killed at the timeout" \
 		"$MEMOPT_TOP/scripts/vm.sh" --extmod "$MEMOPT_TOP/scripts/runner-test" --timeout 25 \
 		--name runner-hang stock-6.12 runner-test.sh 0 0 600
+	case " $KERNELS " in
+	*" debug "*)
+		t_expect_rc 125 "a kmemleak report in the guest fails the run" "${vm[@]}" \
+			--timeout 300 --name runner-leak debug runner-test.sh 0 0 0 1 ;;
+	*)	t_skip "a kmemleak report in the guest fails the run" "debug kernel not selected" ;;
+	esac
 	t_end
 }
 
