@@ -11,7 +11,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# module and kernel builds
-	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
+	make git build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
 	rsync xz-utils linux-source-6.12
 	# static checks
 	sparse perl
@@ -31,24 +31,28 @@ missing() {
 	done
 }
 
-main() {
-	local want todo
-	export DEBIAN_FRONTEND=noninteractive
-	apt_ready
-	want=("${PACKAGES[@]}"
-	      "linux-headers-$(newest_abi 6.1)-amd64"
-	      "linux-headers-$(newest_abi 6.12)-amd64")
+install_missing() {
+	local want h61 h612 todo
+	h61=$(newest_abi 6.1) || return 1
+	h612=$(newest_abi 6.12) || return 1
+	want=("${PACKAGES[@]}" "linux-headers-$h61-amd64" "linux-headers-$h612-amd64")
 	mapfile -t todo < <(missing "${want[@]}")
 	if [ ${#todo[@]} -eq 0 ]; then
 		msg "dependencies: all ${#want[@]} packages present"
 		return 0
 	fi
 	msg "installing: ${todo[*]}"
-	if ! as_root apt-get install -y -q --no-install-recommends "${todo[@]}" >/dev/null; then
-		# Package lists may be stale (a kernel ABI bump): refresh once.
-		as_root apt-get update -qq
-		as_root apt-get install -y -q --no-install-recommends "${todo[@]}" >/dev/null
-	fi
+	as_root apt-get install -y -q --no-install-recommends "${todo[@]}" >/dev/null
+}
+
+main() {
+	export DEBIAN_FRONTEND=noninteractive
+	apt_ready
+	install_missing && return 0
+	# The package lists may be stale (a kernel ABI bump removed what they
+	# name): refresh once and resolve the kernel versions again.
+	as_root apt-get update -qq
+	install_missing
 }
 
 main "$@"

@@ -10,12 +10,12 @@ msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi
 }
 
 # apt_ready: make sure the package lists exist (apt-cache needs them).
 apt_ready() {
-	[ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ] && return 0
+	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null && return 0
 	msg "apt-get update"
 	as_root apt-get update -qq
 }
@@ -45,10 +45,18 @@ newest_abi() {
 }
 
 # stock_dir LINE: where the extracted stock kernel of LINE lives.
-stock_dir() { echo "$MEMOPT_CACHE/kernels/stock-$(newest_abi "$1")"; }
+stock_dir() {
+	local abi
+	abi=$(newest_abi "$1") || exit 1
+	echo "$MEMOPT_CACHE/kernels/stock-$abi"
+}
 
 # headers_dir LINE: the installed Debian headers (a KDIR) for LINE.
-headers_dir() { echo "/usr/src/linux-headers-$(newest_abi "$1")-amd64"; }
+headers_dir() {
+	local abi
+	abi=$(newest_abi "$1") || exit 1
+	echo "/usr/src/linux-headers-$abi-amd64"
+}
 
 # source_version: the installed linux-source-6.12 package version.
 source_version() {
@@ -58,13 +66,18 @@ source_version() {
 
 # source_dir: linux-source-6.12 unpacked in the cache (checkpatch,
 # kernel-doc, kselftest_harness.h, ynl, and the debug kernel's tree).
-source_dir() { echo "$MEMOPT_CACHE/src/linux-source-$(source_version)"; }
+source_dir() {
+	local v
+	v=$(source_version) || exit 1
+	echo "$MEMOPT_CACHE/src/linux-source-$v"
+}
 
 # debug_dir: the built debug kernel, keyed by source version and fragment.
 debug_dir() {
-	local key
-	key=$(cat "$MEMOPT_TOP/scripts/debug.config" | sha256sum | cut -c1-12)
-	echo "$MEMOPT_CACHE/kernels/debug-$(source_version)-$key"
+	local key v
+	v=$(source_version) || exit 1
+	key=$(sha256sum <"$MEMOPT_TOP/scripts/debug.config" | cut -c1-12)
+	echo "$MEMOPT_CACHE/kernels/debug-$v-$key"
 }
 
 # copy_kbuild SRC DEST: the Kbuild sources of SRC into DEST, leaving build

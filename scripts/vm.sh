@@ -22,7 +22,8 @@
 #   --file SRC:DEST     copy a host file into the initramfs at /DEST
 #
 # Exit status: the guest script's status; 124 on timeout or when the guest
-# never reported one; 125 on a kernel splat; 126 on a setup error.
+# never reported one; 125 on a kernel splat or a taint other than O, E, N;
+# 126 on a setup error (kernel, build, initramfs).
 # Files: $MEMOPT_OUT/vm/NAME.console.log and NAME.results
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -46,7 +47,11 @@ name=${name:-$kernel}
 
 # Kernel splats that fail a run. Anchored after the printk timestamp (or at
 # the start of a line) so that user-space text cannot trip them by accident.
-SPLAT_RE='(^|\] )(BUG:|WARNING:|KASAN:|UBSAN:|Oops|general protection fault|Kernel panic|kernel BUG|refcount_t:|list_add corruption|list_del corruption|INFO: task .* blocked for more than|INFO: possible circular locking|INFO: possible recursive locking|INFO: inconsistent lock state|INFO: rcu_.* detected stall|rcu: INFO: .* detected stall|watchdog: BUG|kmemleak: [0-9]+ new suspected memory leaks|unreferenced object 0x)'
+SPLAT_RE='(^|\] )(BUG:|BUG [^ ]+ \(|WARNING:|KASAN:|UBSAN:|Oops|general protection fault|Kernel panic|kernel BUG|refcount_t:|list_add corruption|list_del corruption|INFO: task .* blocked for more than|INFO: possible circular locking|INFO: possible recursive locking|INFO: inconsistent lock state|Call Trace:|watchdog: BUG|kmemleak: [0-9]+ new suspected memory leaks|unreferenced object 0x)|detected stall'
+
+# Taint flags a clean run may carry: O (out-of-tree module), E (unsigned
+# module), N (KUnit ran). Any other, W (a warning) above all, fails the run.
+TAINT_OK=$(( (1 << 12) | (1 << 13) | (1 << 18) ))
 
 # build_modules: memopt (and any --extmod) for $kernel, out of the source
 # tree so that the three kernels' objects never mix.
@@ -77,6 +82,7 @@ copy_bin() {
 build_initramfs() {
 	local root=$1 img=$2 f t
 	shift 2
+	set -e
 	rm -rf "$root" && mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,memopt/kmod,memopt/selftests}
 	cp /bin/busybox "$root/bin/busybox"
 	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"
@@ -102,18 +108,20 @@ build_initramfs() {
 }
 
 main() {
-	local image work img console results rc splats status
-	[ -f "$guest" ] || guest=$MEMOPT_TOP/scripts/guest/$guest
-	[ -f "$guest" ] || die "no guest script $2"
-	bash "$MEMOPT_TOP/scripts/kernels.sh" fetch "$kernel"
-	image=$(bash "$MEMOPT_TOP/scripts/kernels.sh" image "$kernel")
+	local image work img console results rc splats status taint
 	work=$MEMOPT_OUT/vm
-	mkdir -p "$work"
 	img=$work/$name.initramfs.gz
 	console=$work/$name.console.log
 	results=$work/$name.results
-	build_initramfs "$work/$name.root" "$img" "$@" || exit 126
+	mkdir -p "$work"
+	# Never let an earlier run's results stand for this one.
 	rm -f "$console" "$results"
+	[ -f "$guest" ] || guest=$MEMOPT_TOP/scripts/guest/$guest
+	[ -f "$guest" ] || { echo "vm.sh: no guest script $guest" >&2; return 126; }
+	bash "$MEMOPT_TOP/scripts/kernels.sh" fetch "$kernel" || return 126
+	image=$(bash "$MEMOPT_TOP/scripts/kernels.sh" image "$kernel") || return 126
+	# A subshell keeps set -e in force inside build_initramfs.
+	(build_initramfs "$work/$name.root" "$img" "$@") || return 126
 
 	local cpu=()
 	[ -n "${MEMOPT_QEMU_CPU:-}" ] && cpu=(-cpu "$MEMOPT_QEMU_CPU")
@@ -126,10 +134,16 @@ main() {
 		-serial "file:$console" -serial "file:$results" </dev/null || rc=$?
 	rm -rf "$work/$name.root"
 
-	splats=$(grep -aE "$SPLAT_RE" "$console" || true)
-	status=$(sed -n 's/^# exit \([0-9]*\).*/\1/p' "$results" 2>/dev/null | tail -n 1 | tr -d '\r')
+	splats=$(grep -aE "$SPLAT_RE" "$console" 2>/dev/null || true)
+	status=$(sed -n 's/^# exit \([0-9]*\).*/\1/p' "$results" 2>/dev/null | tail -n 1 | tr -d '\r' || true)
+	taint=$(sed -n 's/^# tainted \([0-9]*\).*/\1/p' "$results" 2>/dev/null | tail -n 1 | tr -d '\r' || true)
 	if [ -n "$splats" ]; then
 		printf 'vm(%s): kernel splat on the console (%s):\n%s\n' "$name" "$console" "$splats" >&2
+		return 125
+	fi
+	if [ -n "$taint" ] && [ $(( taint & ~TAINT_OK )) -ne 0 ]; then
+		printf 'vm(%s): kernel tainted %s (see Documentation/admin-guide/tainted-kernels.rst)\n' \
+			"$name" "$taint" >&2
 		return 125
 	fi
 	if [ -z "$status" ]; then

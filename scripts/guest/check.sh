@@ -13,9 +13,17 @@ t_check "/dev/memopt is a character device" test -c /dev/memopt
 t_check "memoptctl module show finds the family" memoptctl module show
 t_end
 
+kunit=0
 for ko in /memopt/kmod/tests/*.ko; do
-	[ -e "$ko" ] && run_kunit "$ko"
+	[ -e "$ko" ] || continue
+	kunit=1
+	run_kunit "$ko"
 done
+if [ "$MEMOPT_KERNEL" = debug ] && [ "$kunit" -eq 0 ]; then
+	t_begin kunit
+	t_check "KUnit test modules were built for the debug kernel" false
+	t_end
+fi
 
 for t in /memopt/selftests/*_test; do
 	run_tap "selftests/$(basename "$t")" "$t"
@@ -35,11 +43,12 @@ t_check "/dev/memopt is gone" sh -c '! test -e /dev/memopt'
 t_expect_rc 1 "memoptctl module show fails once unloaded" memoptctl module show
 t_end
 
-if [ -w /sys/kernel/debug/kmemleak ]; then
+if [ "$MEMOPT_KERNEL" = debug ]; then
 	t_begin kmemleak
-	sleep 5
-	leaks=$(kmemleak_scan)
+	sleep 5	# kmemleak ignores objects younger than 5 s
+	leaks=$(kmemleak_scan) && scanned=0 || scanned=$?
 	[ -n "$leaks" ] && echo "$leaks"
+	t_check "kmemleak can scan" test "$scanned" -eq 0
 	t_check "kmemleak scan after unload is empty" test -z "$leaks"
 	t_end
 fi

@@ -67,7 +67,7 @@ run_tap() {
 # run_kunit MODULE.ko: load a KUnit test module and report each suite it
 # registered from debugfs as KTAP, then unload it.
 run_kunit() {
-	local ko=$1 mod before d s rc=0
+	local ko=$1 mod before d s n src rc=0
 	mod=$(basename "$ko" .ko)
 	before=$(ls /sys/kernel/debug/kunit/)
 	if ! insmod "$ko"; then
@@ -76,16 +76,25 @@ run_kunit() {
 		MEMOPT_FAILED=1
 		return
 	fi
+	n=0
 	for s in $(ls /sys/kernel/debug/kunit/); do
 		echo "$before" | grep -qx "$s" && continue
+		n=$((n + 1))
 		d=/sys/kernel/debug/kunit/$s
+		src=0
+		grep -q "^not ok" "$d/results" && src=1 rc=1
 		echo "# suite $s ktap" >&3
 		echo "=== suite $s (KUnit)"
 		cat "$d/results"
 		cat "$d/results" >&3
-		grep -q "^not ok" "$d/results" && rc=1
-		echo "# endsuite $s rc=$rc" >&3
+		echo "# endsuite $s rc=$src" >&3
 	done
+	if [ "$n" -eq 0 ]; then
+		# A test module that registered no suite tested nothing.
+		echo "# suite $mod ktap" >&3
+		echo "# endsuite $mod rc=1" >&3
+		rc=1
+	fi
 	rmmod "$mod" || rc=1
 	[ "$rc" -eq 0 ] || MEMOPT_FAILED=1
 }
@@ -97,10 +106,11 @@ kmemleak_clear() {
 	return 0
 }
 
+# kmemleak_scan fails when kmemleak cannot scan (it turns itself off on
+# internal errors), so that "no report" never stands for "not looked".
 kmemleak_scan() {
-	[ -w /sys/kernel/debug/kmemleak ] || return 0
-	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak || return 1
 	sleep 1
-	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak || return 1
 	cat /sys/kernel/debug/kmemleak
 }
