@@ -2,20 +2,42 @@
 /*
  * memopt: pooled, zero-copy, refcounted memory buffers.
  *
- * Module entry points. Subsystems start in dependency order and stop in
- * exactly the reverse order; each failure unwinds what already started.
+ * Module entry points. Subsystems start in dependency order (pools, then
+ * the netlink family that controls them, then the device that hands out
+ * their blocks) and stop in exactly the reverse order; each failure unwinds
+ * what already started.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 
 #include "chardev.h"
 #include "netlink.h"
+#include "pool.h"
+
+static unsigned long max_memory_mb;
+module_param(max_memory_mb, ulong, 0444);
+MODULE_PARM_DESC(max_memory_mb,
+		 "Global cap on memory held by all pools, in MiB (default 0: half of RAM)");
+
+static unsigned long memopt_cap_pages(void)
+{
+	unsigned long half = totalram_pages() / 2;
+
+	if (!max_memory_mb || max_memory_mb > (ULONG_MAX >> 20))
+		return half;
+	return max_memory_mb << (20 - PAGE_SHIFT);
+}
 
 static int __init memopt_init(void)
 {
 	int ret;
 
+	ret = memopt_pools_init(memopt_cap_pages());
+	if (ret)
+		goto err_pools;
 	ret = memopt_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -23,12 +45,14 @@ static int __init memopt_init(void)
 	if (ret)
 		goto err_chardev;
 
-	pr_info("loaded\n");
+	pr_info("loaded, pools may hold %lu MiB\n", memopt_cap_pages() >> (20 - PAGE_SHIFT));
 	return 0;
 
 err_chardev:
 	memopt_netlink_exit();
 err_netlink:
+	memopt_pools_exit();
+err_pools:
 	pr_err("initialisation failed: %d\n", ret);
 	return ret;
 }
@@ -37,6 +61,7 @@ static void __exit memopt_exit(void)
 {
 	memopt_chardev_exit();
 	memopt_netlink_exit();
+	memopt_pools_exit();
 	pr_info("unloaded\n");
 }
 

@@ -2,9 +2,15 @@
 /*
  * The "memopt" generic netlink family: memopt's control plane.
  *
- * The family carries the multicast group "monitor" for events. Operations
- * are added with the objects they control; the family is strict (no
- * legacy validation) from its first version.
+ * Operations: pool new / del / set (admin only) and pool get (do: one pool
+ * by id or name; dump: every pool). Each operation has its own strict
+ * policy; every semantic rejection carries an extack message and, where
+ * one attribute is at fault, points at it. Dumps are marked interrupted
+ * (NLM_F_DUMP_INTR) when pools change under them. Creations, changes and
+ * destructions are announced on the "monitor" multicast group.
+ *
+ * The family is described for generic tooling by
+ * Documentation/netlink/specs/memopt.yaml.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,15 +20,379 @@
 #include <linux/memopt.h>
 
 #include "netlink.h"
+#include "pool.h"
+
+enum memopt_mcgrp {
+	MEMOPT_MCGRP_MONITOR_IDX,
+};
 
 static const struct genl_multicast_group memopt_mcgrps[] = {
-	{ .name = MEMOPT_MCGRP_MONITOR },
+	[MEMOPT_MCGRP_MONITOR_IDX] = { .name = MEMOPT_MCGRP_MONITOR },
+};
+
+/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a non-const pointer. */
+static struct netlink_range_validation memopt_block_size_range = {
+	.min = PAGE_SIZE,
+	.max = MEMOPT_BLOCK_SIZE_MAX,
+};
+
+static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_LEAK_AGE + 1] = {
+	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
+	[MEMOPT_A_POOL_BLOCK_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &memopt_block_size_range),
+	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_MAX]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_WATERMARK]	= NLA_POLICY_MAX(NLA_U32, MEMOPT_WATERMARK_MAX),
+	[MEMOPT_A_POOL_LEAK_AGE]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_LEAK_AGE + 1] = {
+	[MEMOPT_A_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
+	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_MAX]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_WATERMARK]	= NLA_POLICY_MAX(NLA_U32, MEMOPT_WATERMARK_MAX),
+	[MEMOPT_A_POOL_LEAK_AGE]	= { .type = NLA_U32 },
+};
+
+/* Pool del and get: the pool, by id or by name. */
+static const struct nla_policy memopt_pool_sel_policy[MEMOPT_A_POOL_NAME + 1] = {
+	[MEMOPT_A_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
+};
+
+VISIBLE_IF_KUNIT struct genl_family memopt_genl_family;
+
+static int memopt_nl_put_stats(struct sk_buff *skb, struct memopt_pool *pool)
+{
+	static const struct {
+		int attr;
+		size_t off;
+	} fields[] = {
+#define F(a, f) { MEMOPT_A_STATS_##a, offsetof(struct memopt_pool_stats, f) }
+		F(BLOCKS_TOTAL, blocks_total),		F(BLOCKS_USED, blocks_used),
+		F(BLOCKS_CACHED, blocks_cached),	F(BLOCKS_RESERVED, blocks_reserved),
+		F(SLABS, slabs),			F(BYTES_TOTAL, bytes_total),
+		F(ALLOCS, allocs),			F(FREES, frees),
+		F(FAIL_POOL_MAX, fail_pool_max),	F(FAIL_GLOBAL_CAP, fail_global_cap),
+		F(FAIL_NOMEM, fail_nomem),		F(MAG_HITS, mag_hits),
+		F(MAG_MISSES, mag_misses),		F(ORDER_FALLBACKS, order_fallbacks),
+		F(SHRINKER_BLOCKS, shrinker_blocks),
+#undef F
+	};
+	struct memopt_pool_stats st;
+	struct nlattr *nest;
+	unsigned int i;
+
+	memopt_pool_stats(pool, &st);
+	nest = nla_nest_start(skb, MEMOPT_A_POOL_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (nla_put_u64_64bit(skb, fields[i].attr,
+				      *(u64 *)((char *)&st + fields[i].off),
+				      MEMOPT_A_STATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One pool message; @cb is set for dumps (consistency marking). */
+static int memopt_nl_pool_fill(struct sk_buff *skb, struct memopt_pool *pool,
+			       u32 portid, u32 seq, int flags, u8 cmd,
+			       struct netlink_callback *cb)
+{
+	struct memopt_pool_params p;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &memopt_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	memopt_pool_params(pool, &p);
+	if (nla_put_u32(skb, MEMOPT_A_POOL_ID, memopt_pool_id(pool)) ||
+	    nla_put_string(skb, MEMOPT_A_POOL_NAME, p.name) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_BLOCK_SIZE, p.block_size) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_MIN, p.min) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_MAX, p.max) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_WATERMARK, p.watermark) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_LEAK_AGE, p.leak_age) ||
+	    memopt_nl_put_stats(skb, pool)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Announce a pool event on "monitor", if anyone listens. */
+static void memopt_nl_notify(struct memopt_pool *pool, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&memopt_genl_family, &init_net, MEMOPT_MCGRP_MONITOR_IDX))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (memopt_nl_pool_fill(skb, pool, 0, 0, 0, cmd, NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&memopt_genl_family, skb, 0, MEMOPT_MCGRP_MONITOR_IDX, GFP_KERNEL);
+}
+
+static int memopt_nl_reply(struct memopt_pool *pool, struct genl_info *info)
+{
+	struct sk_buff *skb;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	if (memopt_nl_pool_fill(skb, pool, info->snd_portid, info->snd_seq, 0,
+				info->genlhdr->cmd, NULL)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(skb, info);
+}
+
+/*
+ * Report a refusal from the pool core, pointing at the attribute at fault.
+ * The pool core's messages are string literals, as extack requires (the
+ * NL_SET_ERR_MSG macros only take literals, hence the direct store).
+ */
+static int memopt_nl_err(struct genl_info *info, int ret, const struct memopt_pool_err *err)
+{
+	struct nlattr *attr = err->attr ? info->attrs[err->attr] : NULL;
+
+	if (!info->extack)
+		return ret;
+	info->extack->_msg = err->msg;
+	if (attr)
+		NL_SET_BAD_ATTR(info->extack, attr);
+	return ret;
+}
+
+/* Copy the name attribute, if any: 1 to 31 characters. */
+static int memopt_nl_name(struct genl_info *info, char *name)
+{
+	struct nlattr *attr = info->attrs[MEMOPT_A_POOL_NAME];
+	size_t len;
+
+	name[0] = '\0';
+	if (!attr)
+		return 0;
+	len = strnlen(nla_data(attr), nla_len(attr));
+	if (!len) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name must not be empty");
+		return -EINVAL;
+	}
+	if (len >= MEMOPT_POOL_NAME_SIZE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name must be at most 31 characters");
+		return -EINVAL;
+	}
+	nla_strscpy(name, attr, MEMOPT_POOL_NAME_SIZE);
+	return 0;
+}
+
+/* The pool a request names, by id or by name, with a reference. */
+static struct memopt_pool *memopt_nl_pool_get(struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[MEMOPT_A_POOL_ID];
+	struct nlattr *name = info->attrs[MEMOPT_A_POOL_NAME];
+	char buf[MEMOPT_POOL_NAME_SIZE];
+	struct memopt_pool *pool;
+
+	if (id && name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "name the pool by id or by name, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (id) {
+		pool = memopt_pool_get_by_id(nla_get_u32(id));
+		if (!pool)
+			NL_SET_ERR_MSG_ATTR(info->extack, id, "no pool with this id");
+		return pool ?: ERR_PTR(-ENOENT);
+	}
+	if (name) {
+		nla_strscpy(buf, name, sizeof(buf));
+		pool = memopt_pool_get_by_name(buf);
+		if (!pool)
+			NL_SET_ERR_MSG_ATTR(info->extack, name, "no pool with this name");
+		return pool ?: ERR_PTR(-ENOENT);
+	}
+	NL_SET_ERR_MSG(info->extack, "pool id or name is required");
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, MEMOPT_A_POOL_ID);
+	return ERR_PTR(-EINVAL);
+}
+
+/* Read the settable u32 attributes present into @p; returns their mask. */
+static unsigned long memopt_nl_limits(struct genl_info *info, struct memopt_pool_params *p)
+{
+	static const int attrs[] = {
+		MEMOPT_A_POOL_MIN, MEMOPT_A_POOL_MAX,
+		MEMOPT_A_POOL_WATERMARK, MEMOPT_A_POOL_LEAK_AGE,
+	};
+	u32 *fields[] = { &p->min, &p->max, &p->watermark, &p->leak_age };
+	unsigned long mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		if (!info->attrs[attrs[i]])
+			continue;
+		*fields[i] = nla_get_u32(info->attrs[attrs[i]]);
+		mask |= BIT(attrs[i]);
+	}
+	return mask;
+}
+
+static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memopt_pool_params p = {};
+	struct memopt_pool_err err = {};
+	struct memopt_pool *pool;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMOPT_A_POOL_BLOCK_SIZE)) {
+		NL_SET_ERR_MSG(info->extack, "block size is required");
+		return -EINVAL;
+	}
+	ret = memopt_nl_name(info, p.name);
+	if (ret)
+		return ret;
+	p.block_size = nla_get_u32(info->attrs[MEMOPT_A_POOL_BLOCK_SIZE]);
+	memopt_nl_limits(info, &p);
+
+	pool = memopt_pool_create(&p, &err);
+	if (IS_ERR(pool))
+		return memopt_nl_err(info, PTR_ERR(pool), &err);
+	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CREATE_NTF);
+	ret = memopt_nl_reply(pool, info);
+	memopt_pool_put(pool);
+	return ret;
+}
+
+static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memopt_pool *pool;
+
+	pool = memopt_nl_pool_get(info);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	memopt_pool_destroy(pool);
+	memopt_nl_notify(pool, MEMOPT_CMD_POOL_DELETE_NTF);
+	memopt_pool_put(pool);
+	return 0;
+}
+
+static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memopt_pool_params p = {};
+	struct memopt_pool_err err = {};
+	struct memopt_pool *pool;
+	unsigned long mask;
+	int ret;
+
+	mask = memopt_nl_limits(info, &p);
+	if (!mask) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: give min, max, watermark or leak age");
+		return -EINVAL;
+	}
+	pool = memopt_nl_pool_get(info);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	ret = memopt_pool_set(pool, &p, mask, &err);
+	if (ret) {
+		memopt_nl_err(info, ret, &err);
+		goto out;
+	}
+	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CHANGE_NTF);
+	ret = memopt_nl_reply(pool, info);
+out:
+	memopt_pool_put(pool);
+	return ret;
+}
+
+static int memopt_nl_pool_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memopt_pool *pool;
+	int ret;
+
+	pool = memopt_nl_pool_get(info);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	ret = memopt_nl_reply(pool, info);
+	memopt_pool_put(pool);
+	return ret;
+}
+
+/* cb->args[0]: the id to resume from. */
+static int memopt_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 id = cb->args[0] ?: 1;
+	struct memopt_pool *pool;
+	int ret = 0;
+
+	cb->seq = memopt_pools_generation();
+	while ((pool = memopt_pool_get_next(&id))) {
+		ret = memopt_nl_pool_fill(skb, pool, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  MEMOPT_CMD_POOL_GET, cb);
+		memopt_pool_put(pool);
+		if (ret)
+			break;
+		id++;
+	}
+	cb->args[0] = id;
+	/* A pool that does not fit an empty message would end the dump early. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+static const struct genl_ops memopt_genl_ops[] = {
+	{
+		.cmd		= MEMOPT_CMD_POOL_NEW,
+		.doit		= memopt_nl_pool_new,
+		.policy		= memopt_pool_new_policy,
+		.maxattr	= ARRAY_SIZE(memopt_pool_new_policy) - 1,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= MEMOPT_CMD_POOL_DEL,
+		.doit		= memopt_nl_pool_del,
+		.policy		= memopt_pool_sel_policy,
+		.maxattr	= ARRAY_SIZE(memopt_pool_sel_policy) - 1,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= MEMOPT_CMD_POOL_SET,
+		.doit		= memopt_nl_pool_set,
+		.policy		= memopt_pool_set_policy,
+		.maxattr	= ARRAY_SIZE(memopt_pool_set_policy) - 1,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= MEMOPT_CMD_POOL_GET,
+		.doit		= memopt_nl_pool_get_doit,
+		.dumpit		= memopt_nl_pool_get_dumpit,
+		.policy		= memopt_pool_sel_policy,
+		.maxattr	= ARRAY_SIZE(memopt_pool_sel_policy) - 1,
+	},
 };
 
 VISIBLE_IF_KUNIT struct genl_family memopt_genl_family __ro_after_init = {
 	.name		= MEMOPT_GENL_NAME,
 	.version	= MEMOPT_GENL_VERSION,
 	.module		= THIS_MODULE,
+	.parallel_ops	= true,
+	.resv_start_op	= MEMOPT_CMD_POOL_NEW,
+	.ops		= memopt_genl_ops,
+	.n_ops		= ARRAY_SIZE(memopt_genl_ops),
 	.mcgrps		= memopt_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(memopt_mcgrps),
 };

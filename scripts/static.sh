@@ -33,10 +33,15 @@ kbuild() {
 	return 0
 }
 
+# Deliberate exceptions, per file: scripts/checkpatch-ignore.
 checkpatch() {
-	local f out bad=0
+	local f out ign bad=0
+	[ $# -gt 0 ] || { echo "checkpatch: no file given" >&2; return 2; }
 	for f in "$@"; do
-		out=$("$SRC/scripts/checkpatch.pl" --no-tree --strict --quiet -f "$f" 2>&1)
+		ign=$(awk -v f="$f" '$1 == f { print "--ignore", $2 }' \
+			"$MEMOPT_TOP/scripts/checkpatch-ignore")
+		# shellcheck disable=SC2086
+		out=$("$SRC/scripts/checkpatch.pl" --no-tree --strict --quiet $ign -f "$f" 2>&1)
 		if [ $? -ne 0 ] || [ -n "$out" ]; then
 			echo "$out"
 			bad=1
@@ -47,6 +52,7 @@ checkpatch() {
 
 kerneldoc() {
 	local out
+	[ $# -gt 0 ] || { echo "kerneldoc: no file given" >&2; return 2; }
 	out=$("$SRC/scripts/kernel-doc" -none -v "$@" 2>&1 | grep -v ': info: Scanning doc for')
 	[ -z "$out" ] && return 0
 	echo "$out"

@@ -82,7 +82,6 @@ copy_bin() {
 build_initramfs() {
 	local root=$1 img=$2 f t
 	shift 2
-	set -e
 	rm -rf "$root" && mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,memopt/kmod,memopt/selftests}
 	cp /bin/busybox "$root/bin/busybox"
 	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"
@@ -120,8 +119,13 @@ main() {
 	[ -f "$guest" ] || { echo "vm.sh: no guest script $guest" >&2; return 126; }
 	bash "$MEMOPT_TOP/scripts/kernels.sh" fetch "$kernel" || return 126
 	image=$(bash "$MEMOPT_TOP/scripts/kernels.sh" image "$kernel") || return 126
-	# A subshell keeps set -e in force inside build_initramfs.
-	(build_initramfs "$work/$name.root" "$img" "$@") || return 126
+	# set -e is ignored in anything on the left of || (subshells included),
+	# so run the build as a plain statement in a subshell with -e on.
+	set +e
+	(set -e; build_initramfs "$work/$name.root" "$img" "$@")
+	rc=$?
+	set -e
+	[ $rc -eq 0 ] || { echo "vm.sh: building the initramfs failed" >&2; return 126; }
 
 	local cpu=()
 	[ -n "${MEMOPT_QEMU_CPU:-}" ] && cpu=(-cpu "$MEMOPT_QEMU_CPU")

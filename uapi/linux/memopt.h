@@ -3,8 +3,9 @@
  * memopt: pooled, zero-copy, refcounted memory buffers.
  *
  * User-space ABI of memopt.ko: the /dev/memopt character device and the
- * "memopt" generic netlink family. Everything here is stable ABI: fields
- * and values are only ever added, never renumbered or removed.
+ * "memopt" generic netlink family. Everything here is stable ABI: values
+ * are only ever added, never renumbered or removed. The netlink family is
+ * also described by Documentation/netlink/specs/memopt.yaml.
  */
 #ifndef _UAPI_LINUX_MEMOPT_H
 #define _UAPI_LINUX_MEMOPT_H
@@ -18,5 +19,130 @@
 
 /* Multicast group carrying pool, watermark and leak events. */
 #define MEMOPT_MCGRP_MONITOR	"monitor"
+
+/* Pool names: 1 to 31 printable ASCII characters, no space. */
+#define MEMOPT_POOL_NAME_SIZE	32
+/* Block sizes: a multiple of the page size, at most 4 MiB. */
+#define MEMOPT_BLOCK_SIZE_MAX	(4U << 20)
+/* Alert watermark: percent of the pool's max. */
+#define MEMOPT_WATERMARK_MAX	100
+
+/**
+ * enum memopt_cmd - generic netlink commands of the "memopt" family
+ * @MEMOPT_CMD_UNSPEC: not used
+ * @MEMOPT_CMD_POOL_NEW: create a pool (admin). Requires
+ *	%MEMOPT_A_POOL_BLOCK_SIZE; optional name, min, max, watermark and leak
+ *	age. Replies with the new pool, as %MEMOPT_CMD_POOL_GET does.
+ * @MEMOPT_CMD_POOL_DEL: destroy a pool (admin), by id or name. A pool with
+ *	blocks in use is unlisted at once and freed when its last block returns.
+ * @MEMOPT_CMD_POOL_SET: change min, max, watermark or leak age (admin), by
+ *	id or name. Replies with the pool.
+ * @MEMOPT_CMD_POOL_GET: one pool, by id or name; or, as a dump, every pool.
+ * @MEMOPT_CMD_POOL_CREATE_NTF: notification on "monitor": a pool was created
+ * @MEMOPT_CMD_POOL_CHANGE_NTF: notification on "monitor": a pool was changed
+ * @MEMOPT_CMD_POOL_DELETE_NTF: notification on "monitor": a pool was destroyed
+ * @__MEMOPT_CMD_CNT: number of commands
+ * @MEMOPT_CMD_MAX: highest command number
+ *
+ * Notifications carry the same attributes as a %MEMOPT_CMD_POOL_GET reply.
+ */
+enum memopt_cmd {
+	MEMOPT_CMD_UNSPEC,
+	MEMOPT_CMD_POOL_NEW,
+	MEMOPT_CMD_POOL_DEL,
+	MEMOPT_CMD_POOL_SET,
+	MEMOPT_CMD_POOL_GET,
+	MEMOPT_CMD_POOL_CREATE_NTF,
+	MEMOPT_CMD_POOL_CHANGE_NTF,
+	MEMOPT_CMD_POOL_DELETE_NTF,
+
+	/* add new commands above here */
+	__MEMOPT_CMD_CNT,
+	MEMOPT_CMD_MAX = __MEMOPT_CMD_CNT - 1
+};
+
+/**
+ * enum memopt_a_pool - attributes of a pool
+ * @MEMOPT_A_POOL_UNSPEC: not used
+ * @MEMOPT_A_POOL_PAD: padding for 64-bit attributes
+ * @MEMOPT_A_POOL_ID: u32, the pool's id (assigned by the kernel, from 1)
+ * @MEMOPT_A_POOL_NAME: string, unique name; "pool<ID>" when none is given
+ *	(names of that form are reserved for it)
+ * @MEMOPT_A_POOL_BLOCK_SIZE: u32, bytes per block: a multiple of the page
+ *	size, at most %MEMOPT_BLOCK_SIZE_MAX
+ * @MEMOPT_A_POOL_MIN: u32, blocks kept allocated at all times (the reserve)
+ * @MEMOPT_A_POOL_MAX: u32, most blocks the pool may hold; 0: no pool
+ *	limit (the module's global cap still applies)
+ * @MEMOPT_A_POOL_WATERMARK: u32, alert watermark in percent of max, 0: off
+ * @MEMOPT_A_POOL_LEAK_AGE: u32, seconds after which a live buffer is
+ *	suspected of leaking, 0: off
+ * @MEMOPT_A_POOL_STATS: nest, &enum memopt_a_stats (replies only)
+ * @__MEMOPT_A_POOL_CNT: number of attributes
+ * @MEMOPT_A_POOL_MAX_ATTR: highest attribute number
+ */
+enum memopt_a_pool {
+	MEMOPT_A_POOL_UNSPEC,
+	MEMOPT_A_POOL_PAD,
+	MEMOPT_A_POOL_ID,
+	MEMOPT_A_POOL_NAME,
+	MEMOPT_A_POOL_BLOCK_SIZE,
+	MEMOPT_A_POOL_MIN,
+	MEMOPT_A_POOL_MAX,
+	MEMOPT_A_POOL_WATERMARK,
+	MEMOPT_A_POOL_LEAK_AGE,
+	MEMOPT_A_POOL_STATS,
+
+	/* add new attributes above here */
+	__MEMOPT_A_POOL_CNT,
+	MEMOPT_A_POOL_MAX_ATTR = __MEMOPT_A_POOL_CNT - 1
+};
+
+/**
+ * enum memopt_a_stats - a pool's figures, all u64 (replies only)
+ * @MEMOPT_A_STATS_UNSPEC: not used
+ * @MEMOPT_A_STATS_PAD: padding for 64-bit attributes
+ * @MEMOPT_A_STATS_BLOCKS_TOTAL: blocks the pool holds (used + cached)
+ * @MEMOPT_A_STATS_BLOCKS_USED: blocks handed out
+ * @MEMOPT_A_STATS_BLOCKS_CACHED: free blocks kept for reuse
+ * @MEMOPT_A_STATS_BLOCKS_RESERVED: the reserve (min), in blocks
+ * @MEMOPT_A_STATS_SLABS: slabs (page allocations) the blocks are carved from
+ * @MEMOPT_A_STATS_BYTES_TOTAL: bytes the pool holds from the page allocator
+ * @MEMOPT_A_STATS_ALLOCS: blocks allocated, ever
+ * @MEMOPT_A_STATS_FREES: blocks freed, ever
+ * @MEMOPT_A_STATS_FAIL_POOL_MAX: allocations refused by the pool's max
+ * @MEMOPT_A_STATS_FAIL_GLOBAL_CAP: allocations refused by the global cap
+ * @MEMOPT_A_STATS_FAIL_NOMEM: allocations failed by the page allocator
+ * @MEMOPT_A_STATS_MAG_HITS: allocations served by a per-CPU magazine
+ * @MEMOPT_A_STATS_MAG_MISSES: allocations that went to the shared pool
+ * @MEMOPT_A_STATS_ORDER_FALLBACKS: slab page allocations that fell back to
+ *	a smaller order than wanted
+ * @MEMOPT_A_STATS_SHRINKER_BLOCKS: cached blocks given back under memory
+ *	pressure
+ * @__MEMOPT_A_STATS_CNT: number of attributes
+ * @MEMOPT_A_STATS_MAX: highest attribute number
+ */
+enum memopt_a_stats {
+	MEMOPT_A_STATS_UNSPEC,
+	MEMOPT_A_STATS_PAD,
+	MEMOPT_A_STATS_BLOCKS_TOTAL,
+	MEMOPT_A_STATS_BLOCKS_USED,
+	MEMOPT_A_STATS_BLOCKS_CACHED,
+	MEMOPT_A_STATS_BLOCKS_RESERVED,
+	MEMOPT_A_STATS_SLABS,
+	MEMOPT_A_STATS_BYTES_TOTAL,
+	MEMOPT_A_STATS_ALLOCS,
+	MEMOPT_A_STATS_FREES,
+	MEMOPT_A_STATS_FAIL_POOL_MAX,
+	MEMOPT_A_STATS_FAIL_GLOBAL_CAP,
+	MEMOPT_A_STATS_FAIL_NOMEM,
+	MEMOPT_A_STATS_MAG_HITS,
+	MEMOPT_A_STATS_MAG_MISSES,
+	MEMOPT_A_STATS_ORDER_FALLBACKS,
+	MEMOPT_A_STATS_SHRINKER_BLOCKS,
+
+	/* add new attributes above here */
+	__MEMOPT_A_STATS_CNT,
+	MEMOPT_A_STATS_MAX = __MEMOPT_A_STATS_CNT - 1
+};
 
 #endif /* _UAPI_LINUX_MEMOPT_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels memopt supports (Debian's 6.1 and 6.12
+ * lines), in one place, keyed on LINUX_VERSION_CODE.
+ */
+#ifndef _MEMOPT_COMPAT_H
+#define _MEMOPT_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mmzone.h>
+#include <linux/shrinker.h>
+
+/* Largest order the buddy allocator hands out (6.8 renamed MAX_ORDER). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define MEMOPT_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#else
+#define MEMOPT_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/* KUnit static stubs appeared in 6.4; before that, nothing to redirect. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <kunit/static_stub.h>
+#else
+#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
+#endif
+
+/* Shrinkers are allocated by the core since 6.7. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *
+memopt_shrinker_register(unsigned long (*count)(struct shrinker *, struct shrink_control *),
+			 unsigned long (*scan)(struct shrinker *, struct shrink_control *),
+			 const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void memopt_shrinker_unregister(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *
+memopt_shrinker_register(unsigned long (*count)(struct shrinker *, struct shrink_control *),
+			 unsigned long (*scan)(struct shrinker *, struct shrink_control *),
+			 const char *name)
+{
+	static struct shrinker s;
+
+	s.count_objects = count;
+	s.scan_objects = scan;
+	s.seeks = DEFAULT_SEEKS;
+	if (register_shrinker(&s, "%s", name))
+		return NULL;
+	return &s;
+}
+
+static inline void memopt_shrinker_unregister(struct shrinker *s)
+{
+	unregister_shrinker(s);
+}
+#endif
+
+#endif /* _MEMOPT_COMPAT_H */
