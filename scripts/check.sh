@@ -105,6 +105,7 @@ host_tests() {
 	phase host
 	run_tap host/tap-count "$MEMOPT_TOP/scripts/tests/tap-count.sh"
 	run_tap host/memoptctl "$MEMOPT_TOP/scripts/tests/memoptctl-host.sh"
+	run_tap host/memoptctl-units "$MEMOPT_TOP/tools/memoptctl/tests/units_test"
 }
 
 # hang_test: a guest that booted and then hung is killed at the timeout
@@ -150,7 +151,7 @@ vm_runs() {
 # failure, so that a guest that skipped a part cannot pass by omission.
 required_suites() {
 	local t
-	echo load memoptctl unload
+	echo load memoptctl memoptctl-pool unload
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test.c; do
 		echo "selftests/$(basename "$t" .c)"
 	done

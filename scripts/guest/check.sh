@@ -37,6 +37,93 @@ t_expect_rc 2 "an unknown command is a usage error" memoptctl module bogus
 t_expect_rc 2 "no object is a usage error" memoptctl
 t_end
 
+# has OUTPUT_FILE PATTERN: grep -E for PATTERN, showing the file on failure.
+has() {
+	grep -qE -- "$2" "$1" && return 0
+	echo "no line matches /$2/ in:"
+	cat "$1"
+	return 1
+}
+
+memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+
+t_begin memoptctl-pool
+t_check "create with only --size: the kernel names it" sh -c \
+	'memoptctl pool create --size 4096 >/tmp/o && grep -qE "^created pool pool[0-9]+ \(id [0-9]+; no --name given, so the kernel named it\)" /tmp/o'
+id=$(sed -n 's/^created pool pool\([0-9]*\) .*/\1/p' /tmp/o)
+t_check "destroy it by id" sh -c "memoptctl pool destroy $id | grep -q '^destroyed pool pool$id (id $id)'"
+t_check "create frames with --min 64 --max 65536" \
+	memoptctl pool create --name frames --size 4k --min 64 --max 65536
+memoptctl pool show frames >/tmp/o
+t_check "show reports 64 reserved blocks" has /tmp/o "^  reserve \(min\) +64 blocks, 256 KiB$"
+t_check "show reports the max" has /tmp/o "^  max +65536 blocks, 256 MiB$"
+t_check "show reports 64 blocks held" has /tmp/o "^  blocks +64 total: 0 used, 64 cached"
+memoptctl -j pool show frames >/tmp/o
+t_check "-j show: exact numbers" has /tmp/o '"block_size":4096,"min":64,"max":65536'
+t_check "-j show: reserve in the stats" has /tmp/o '"blocks_reserved":64'
+memoptctl -j -p pool show frames >/tmp/o
+t_check "-j -p pretty prints" has /tmp/o '^  "name": "frames",$'
+memoptctl pool create --name video --size 2M >/dev/null
+memoptctl pool create --name net --size 64K --max 10 >/dev/null
+memoptctl pool list >/tmp/o
+t_check "list: a header" has /tmp/o "^ID +NAME +BLOCK +MIN +MAX +USED +CACHED +MEMORY$"
+t_check "list: frames aligned, in KiB" has /tmp/o "^[0-9]+ +frames +4 KiB +64 +65536 +0 +64 +256 KiB$"
+t_check "list: 2M block size" has /tmp/o "^[0-9]+ +video +2 MiB +0 +- +0 +0 +0 B$"
+t_check "list: 64K block size" has /tmp/o "^[0-9]+ +net +64 KiB +0 +10 "
+memoptctl -j pool list >/tmp/o
+t_check "-j list is an array of pools" has /tmp/o '^\[ *\{ *"id":[0-9]+,"name":"frames"'
+memoptctl pool set frames --min 128 --watermark 80 --leak-age 5m >/tmp/o
+t_check "set prints the changed pool" has /tmp/o "^  leak age +5m$"
+memoptctl pool show frames >/tmp/o
+t_check "set grew the reserve" has /tmp/o "^  reserve \(min\) +128 blocks, 512 KiB$"
+t_check "set kept max" has /tmp/o "^  max +65536 blocks"
+t_check "set: watermark shown" has /tmp/o "^  watermark +80% of max$"
+
+t_expect_rc 1 "a duplicate name fails" memoptctl pool create --name frames --size 4k
+memoptctl pool create --name frames --size 4k 2>/tmp/o
+t_check "... saying why, naming --name" has /tmp/o "^Error: a pool with this name exists \(--name\)\.$"
+memoptctl pool create --size 5000 2>/tmp/o
+t_check "a size that is no page multiple: the kernel's reason" has /tmp/o \
+	"^Error: block size must be a non-zero multiple of the page size \(--size\)\.$"
+memoptctl pool create --size 8M 2>/tmp/o
+t_check "a size above 4 MiB: the policy's reason, naming --size" has /tmp/o \
+	"^Error: integer out of range \(--size\)\.$"
+memoptctl pool create --size 4k --min 10 --max 5 2>/tmp/o
+t_check "min above max, naming --min" has /tmp/o "^Error: min exceeds max \(--min\)\.$"
+memoptctl pool create --name "pool9" --size 4k 2>/tmp/o
+t_check "a reserved name" has /tmp/o "^Error: names of the form pool<N> are reserved for unnamed pools \(--name\)\.$"
+t_expect_rc 1 "an unknown pool fails" memoptctl pool show nosuch
+memoptctl pool show nosuch 2>/tmp/o
+t_check "... naming it" has /tmp/o "^Error: no pool with this name \(POOL\)\.$"
+memoptctl pool destroy 999999 2>/tmp/o
+t_check "an unknown id" has /tmp/o "^Error: no pool with this id \(POOL\)\.$"
+t_expect_rc 2 "create without --size is a usage error" memoptctl pool create --name x
+t_expect_rc 2 "a bad size is a usage error" memoptctl pool create --size 4q
+t_expect_rc 2 "an unknown option is a usage error" memoptctl pool create --size 4k --colour
+t_expect_rc 2 "set with nothing to set is a usage error" memoptctl pool set frames
+t_expect_rc 2 "a pool's size cannot be set" memoptctl pool set frames --size 8k
+
+su -s /bin/sh nobody -c "/memopt/bin/memoptctl pool list" >/tmp/o 2>&1 && rc=0 || rc=$?
+t_check "unprivileged: list works" has /tmp/o "frames"
+su -s /bin/sh nobody -c "/memopt/bin/memoptctl pool create --size 4k" >/tmp/o 2>&1 && rc=0 || rc=$?
+t_check "unprivileged: create fails with exit 1" test "$rc" -eq 1
+t_check "... and says why" has /tmp/o "^Error: Operation not permitted \(changing pools needs CAP_NET_ADMIN\)\.$"
+
+before=$(memfree)
+memoptctl pool create --name big --size 64K --min 1024 >/dev/null
+during=$(memfree)
+memoptctl pool destroy big >/dev/null
+after=$(memfree)
+echo "    MemFree: before $before kB, with a 64 MiB pool $during kB, after $after kB"
+t_check "a 64 MiB pool takes 64 MiB" test $((before - during)) -ge $((60 * 1024))
+diff=$((before - after)); [ $diff -lt 0 ] && diff=$((-diff))
+t_check "destroy gives it back (MemFree within 1%)" test $diff -le $((before / 100))
+
+for p in frames video net; do memoptctl pool destroy "$p" >/dev/null; done
+memoptctl pool list >/tmp/o
+t_check "no pool left" has /tmp/o "^no pools$"
+t_end
+
 t_begin unload
 t_check "rmmod memopt" rmmod memopt
 t_check "/dev/memopt is gone" sh -c '! test -e /dev/memopt'

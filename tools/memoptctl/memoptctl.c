@@ -7,79 +7,102 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
 #include <linux/memopt.h>
+
+#include "memoptctl.h"
+#include "nl.h"
 
 #ifndef MEMOPT_VERSION
 #define MEMOPT_VERSION "0.0.0"
 #endif
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+struct opts opts;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: memoptctl [OPTIONS] OBJECT COMMAND\n"
-		"where  OBJECT := { module }\n"
-		"       OPTIONS := { -V[ersion] | -h[elp] }\n"
+		"Usage: memoptctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"where  OBJECT := { pool | module }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"\n"
-		"       memoptctl module show    is memopt.ko loaded, and what it offers\n");
+		"       memoptctl pool { create | list | show | set | destroy | help }\n"
+		"       memoptctl module show\n"
+		"\n"
+		"Exit status: 0 success, 1 the operation failed, 2 usage error.\n");
 }
 
-/* module show: resolve the family through the generic netlink controller. */
-static int cmd_module_show(void)
+void out_json(json_object *o)
 {
-	struct nl_sock *sk;
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	flags |= opts.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			     : JSON_C_TO_STRING_PLAIN;
+	printf("%s\n", json_object_to_json_string_ext(o, flags));
+	json_object_put(o);
+}
+
+int usage_error(const char *object, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "Error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ".\nTry \"memoptctl %s help\".\n", object);
+	return EXIT_USAGE;
+}
+
+/* module show: is memopt.ko loaded, and what does it offer. */
+static int module_show(void)
+{
+	struct mctl m = { 0 };
+	json_object *o;
 	struct stat st;
-	int family, grp, ret = EXIT_FAIL;
+	bool dev;
 
-	sk = nl_socket_alloc();
-	if (!sk) {
-		fprintf(stderr, "Error: cannot allocate a netlink socket: %s.\n",
-			strerror(ENOMEM));
+	if (mctl_open(&m))
 		return EXIT_FAIL;
+	dev = stat("/dev/" MEMOPT_DEVICE_NAME, &st) == 0 && S_ISCHR(st.st_mode);
+	o = json_object_new_object();
+	json_object_object_add(o, "family", json_object_new_string(MEMOPT_GENL_NAME));
+	json_object_object_add(o, "family_id", json_object_new_int(m.family));
+	json_object_object_add(o, "monitor_group", json_object_new_int(m.monitor_grp));
+	json_object_object_add(o, "device", dev ? json_object_new_string("/dev/" MEMOPT_DEVICE_NAME)
+						: NULL);
+	if (opts.json) {
+		out_json(o);
+	} else {
+		printf("module memopt loaded\n");
+		printf("  netlink family %s id %d monitor group %d\n", MEMOPT_GENL_NAME,
+		       m.family, m.monitor_grp);
+		if (dev)
+			printf("  device /dev/%s (%u:%u)\n", MEMOPT_DEVICE_NAME,
+			       major(st.st_rdev), minor(st.st_rdev));
+		else
+			printf("  device /dev/%s missing\n", MEMOPT_DEVICE_NAME);
+		json_object_put(o);
 	}
-	if (genl_connect(sk)) {
-		fprintf(stderr, "Error: cannot connect to generic netlink.\n");
-		goto out;
-	}
-	family = genl_ctrl_resolve(sk, MEMOPT_GENL_NAME);
-	if (family < 0) {
-		fprintf(stderr,
-			"Error: generic netlink family \"%s\" not found: is memopt.ko loaded?\n",
-			MEMOPT_GENL_NAME);
-		goto out;
-	}
-	grp = genl_ctrl_resolve_grp(sk, MEMOPT_GENL_NAME, MEMOPT_MCGRP_MONITOR);
-	printf("module memopt loaded\n");
-	printf("  netlink family %s id %d", MEMOPT_GENL_NAME, family);
-	if (grp >= 0)
-		printf(" monitor group %d", grp);
-	printf("\n");
-	if (stat("/dev/" MEMOPT_DEVICE_NAME, &st) == 0 && S_ISCHR(st.st_mode))
-		printf("  device /dev/%s (%u:%u)\n", MEMOPT_DEVICE_NAME,
-		       major(st.st_rdev), minor(st.st_rdev));
-	else
-		printf("  device /dev/%s missing\n", MEMOPT_DEVICE_NAME);
-	ret = EXIT_OK;
-out:
-	nl_socket_free(sk);
-	return ret;
+	mctl_close(&m);
+	return EXIT_OK;
 }
 
-static int do_module(int argc, char **argv)
+int do_module(int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "show"))
-		return cmd_module_show();
+	if (argc < 1 || !strcmp(argv[0], "show")) {
+		if (argc > 1)
+			return usage_error("module", "unexpected argument \"%s\"", argv[1]);
+		return module_show();
+	}
 	if (!strcmp(argv[0], "help")) {
-		usage(stdout);
+		printf("Usage: memoptctl module show\n");
 		return EXIT_OK;
 	}
 	fprintf(stderr, "Error: unknown command \"%s\" for object \"module\".\n", argv[0]);
@@ -89,15 +112,23 @@ static int do_module(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option lopts[] = {
+		{ "json",    no_argument, NULL, 'j' },
+		{ "pretty",  no_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help",    no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpVh", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'p':
+			opts.pretty = true;
+			break;
 		case 'V':
 			printf("memoptctl %s\n", MEMOPT_VERSION);
 			return EXIT_OK;
@@ -115,6 +146,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(argv[0], "pool"))
+		return do_pool(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "module"))
 		return do_module(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "help")) {

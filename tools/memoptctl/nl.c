@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memoptctl's generic netlink layer: one socket to the "memopt" family,
+ * requests with extended acks, and errors reported the way people read
+ * them: the kernel's extack message and the option it is about.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <linux/memopt.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* What a request came back with. */
+struct reply {
+	mctl_cb cb;
+	void *arg;
+	int error;		/* 0 or -errno, from the kernel or from @cb */
+	bool done;
+	bool interrupted;	/* a dump raced with changes */
+	char msg[256];		/* extack message */
+	uint32_t bad_off;	/* extack: offset of the attribute at fault */
+	uint32_t miss_type;	/* extack: the attribute missing */
+};
+
+/* What the user typed that became attribute @type. */
+static const char *attr_label(struct mctl *m, int type)
+{
+	return type >= 0 && type < m->n_labels ? m->labels[type] : NULL;
+}
+
+int mctl_open(struct mctl *m)
+{
+	int one = 1;
+
+	m->sk = nl_socket_alloc();
+	if (!m->sk) {
+		fprintf(stderr, "Error: cannot allocate a netlink socket.\n");
+		return -ENOMEM;
+	}
+	if (genl_connect(m->sk)) {
+		fprintf(stderr, "Error: cannot connect to generic netlink.\n");
+		mctl_close(m);
+		return -ECONNREFUSED;
+	}
+	setsockopt(nl_socket_get_fd(m->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(m->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	m->family = genl_ctrl_resolve(m->sk, MEMOPT_GENL_NAME);
+	if (m->family < 0) {
+		fprintf(stderr,
+			"Error: generic netlink family \"%s\" not found: is memopt.ko loaded?\n",
+			MEMOPT_GENL_NAME);
+		mctl_close(m);
+		return -ENOENT;
+	}
+	m->monitor_grp = genl_ctrl_resolve_grp(m->sk, MEMOPT_GENL_NAME, MEMOPT_MCGRP_MONITOR);
+	return 0;
+}
+
+void mctl_close(struct mctl *m)
+{
+	if (m->sk)
+		nl_socket_free(m->sk);
+	m->sk = NULL;
+}
+
+struct nl_msg *mctl_msg(struct mctl *m, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, m->family, 0, flags, cmd,
+				MEMOPT_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[MEMOPT_A_POOL_MAX_ATTR + 1];
+	struct reply *r = arg;
+	int ret;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMOPT_A_POOL_MAX_ATTR, NULL))
+		return NL_SKIP;
+	ret = r->cb ? r->cb(tb, r->arg) : 0;
+	if (ret < 0 && !r->error)
+		r->error = ret;
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct reply *r = arg;
+	int off = sizeof(*e);
+
+	(void)nla;
+	r->error = e->error;
+	r->done = true;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL))
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->msg, sizeof(r->msg), "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		r->bad_off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		r->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	return NL_STOP;
+}
+
+static int on_intr(struct nl_msg *msg, void *arg)
+{
+	struct reply *r = arg;
+
+	(void)msg;
+	r->interrupted = true;
+	return NL_OK;
+}
+
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct reply *r = arg;
+
+	(void)msg;
+	r->done = true;
+	return NL_STOP;
+}
+
+/* The option behind the attribute at @off in the request we sent. */
+static const char *bad_option(struct mctl *m, struct nl_msg *msg, uint32_t off)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem)
+		if ((uint32_t)((char *)a - (char *)nlh) == off)
+			return attr_label(m, nla_type(a));
+	return NULL;
+}
+
+static void report(struct mctl *m, struct reply *r, struct nl_msg *msg)
+{
+	const char *opt = r->bad_off ? bad_option(m, msg, r->bad_off) : NULL;
+
+	if (!opt && r->miss_type)
+		opt = attr_label(m, r->miss_type);
+	if (r->msg[0])
+		fprintf(stderr, "Error: %s", r->msg);
+	else if (r->error == -EPERM)
+		fprintf(stderr, "Error: %s (changing pools needs CAP_NET_ADMIN)", strerror(EPERM));
+	else
+		fprintf(stderr, "Error: %s", strerror(-r->error));
+	fprintf(stderr, opt ? " (%s).\n" : ".\n", opt);
+}
+
+int mctl_request(struct mctl *m, struct nl_msg *msg, mctl_cb cb, void *arg)
+{
+	struct reply r = { .cb = cb, .arg = arg };
+	struct nl_cb *nlcb = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret;
+
+	if (!nlcb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &r);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &r);
+	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, &r);
+	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, &r);
+	ret = nl_send_auto(m->sk, msg);
+	while (ret >= 0 && !r.done)
+		ret = nl_recvmsgs(m->sk, nlcb);
+	if (ret < 0 && !r.error)
+		r.error = -EIO;
+	if (r.error && !m->quiet)
+		report(m, &r, msg);
+	else if (r.interrupted)
+		fprintf(stderr, "Warning: pools changed during the listing; run it again.\n");
+	nl_cb_put(nlcb);
+	nlmsg_free(msg);
+	return r.error;
+}

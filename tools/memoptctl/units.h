@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Parsing and printing of sizes, counts and durations for memoptctl. */
+#ifndef _MEMOPTCTL_UNITS_H
+#define _MEMOPTCTL_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "4096", "4k", "64K", "2M", "1G", "16KiB": bytes (binary units). */
+int parse_size(const char *s, uint64_t *bytes);
+/* A decimal integer within [0, max]. */
+int parse_uint(const char *s, uint64_t max, uint64_t *v);
+/* "30", "30s", "5m", "2h", "1d": seconds. */
+int parse_duration(const char *s, uint64_t *seconds);
+/* "4 KiB", "1.5 MiB", "512 B": for people; exact numbers go to JSON. */
+const char *format_size(uint64_t bytes, char *buf, size_t len);
+/* "30s", "5m", "2h 3m", "off" for 0. */
+const char *format_duration(uint64_t seconds, char *buf, size_t len);
+
+#endif
