@@ -17,7 +17,7 @@ rm -f "$results"
 "$MEMOPT_TOP/scripts/vm.sh" --name demo --timeout 300 stock-6.12 demo.sh &
 vm=$!
 # -F: vm.sh creates the file only once the initramfs is built.
-tail -n +1 -F --pid=$vm "$results" 2>/dev/null | grep --line-buffered -v '^# exit' || true
+tail -n +1 -F --pid=$vm "$results" 2>/dev/null | grep --line-buffered -vE '^# (exit|tainted) ' || true
 rc=0
 wait $vm || rc=$?
 if [ $rc -ne 0 ]; then
