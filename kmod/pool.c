@@ -396,10 +396,13 @@ static void memopt_mag_put(struct memopt_pool *pool, unsigned int n,
 	LIST_HEAD(release);
 
 	spin_lock(&mag->lock);
-	if (undo)
+	if (undo) {
+		/* Blocks of a failed allocation, taken by memopt_mag_take(). */
 		mag->allocs -= n;
-	else
+		mag->hits -= n;
+	} else {
 		mag->frees += n;
+	}
 	for (i = 0; i < n; i++) {
 		if (mag->count == pool->mag_size) {
 			half = max(mag->count / 2, 1U);
@@ -476,8 +479,12 @@ static noinline int memopt_pool_alloc_slow(struct memopt_pool *pool, unsigned in
 		if (got == n)
 			break;
 		ret = memopt_pool_grow(pool, READ_ONCE(pool->params.max));
-		if (ret == -ENOSPC && !drained) {
-			/* Other CPUs' magazines may hold the free blocks. */
+		if (ret && !drained) {
+			/*
+			 * Whatever stopped the pool from growing (its max, the
+			 * global cap, the page allocator), other CPUs'
+			 * magazines may hold the free blocks it needs.
+			 */
 			memopt_pool_drain(pool);
 			drained = true;
 			continue;
@@ -528,6 +535,7 @@ int memopt_pool_alloc(struct memopt_pool *pool, unsigned int n,
 		memopt_mag_put(pool, got, blocks, true);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_alloc);
 
 /**
  * memopt_pool_free() - give blocks back to their pool
@@ -551,6 +559,7 @@ void memopt_pool_free(struct memopt_pool *pool, unsigned int n,
 	}
 	memopt_mag_put(pool, n, blocks, false);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_free);
 
 static bool memopt_name_reserved(const char *name)
 {
@@ -767,6 +776,7 @@ struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
 	kref_get(&pool->ref);
 	return pool;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
 
 /**
  * memopt_pool_set() - change a pool's min, max, watermark or leak age
@@ -821,6 +831,7 @@ out:
 	mutex_unlock(&memopt_pools_mutex);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_set);
 
 /**
  * memopt_pool_destroy() - unlist a pool and drop the registry's reference
@@ -846,6 +857,7 @@ void memopt_pool_destroy(struct memopt_pool *pool)
 	if (was_listed)
 		kref_put(&pool->ref, memopt_pool_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_destroy);
 
 /**
  * memopt_pool_get_by_id() - look a listed pool up by id
@@ -865,6 +877,7 @@ struct memopt_pool *memopt_pool_get_by_id(u32 id)
 	rcu_read_unlock();
 	return pool;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_get_by_id);
 
 /**
  * memopt_pool_get_by_name() - look a listed pool up by name
@@ -922,6 +935,7 @@ void memopt_pool_put(struct memopt_pool *pool)
 {
 	kref_put(&pool->ref, memopt_pool_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_put);
 
 /**
  * memopt_pools_generation() - a number that changes whenever a pool is
@@ -946,6 +960,7 @@ u32 memopt_pool_id(const struct memopt_pool *pool)
 {
 	return pool->id;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_id);
 
 /**
  * memopt_pool_params() - a consistent copy of a pool's parameters
@@ -998,6 +1013,7 @@ void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st)
 	st->blocks_used = st->allocs - st->frees;
 	st->blocks_cached = st->blocks_total - min(st->blocks_used, st->blocks_total);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_stats);
 
 /**
  * memopt_pool_shrink() - release cached free slabs above the reserve
@@ -1030,6 +1046,7 @@ unsigned long memopt_pool_shrink(struct memopt_pool *pool, unsigned long nr_page
 	memopt_slabs_release(&release);
 	return freed;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_shrink);
 
 /* Pages of cached free blocks above the reserves: what the shrinker may take. */
 VISIBLE_IF_KUNIT unsigned long memopt_shrink_count(struct shrinker *s, struct shrink_control *sc)
@@ -1077,6 +1094,21 @@ unsigned long memopt_pages_held(void)
 	return atomic_long_read(&memopt_pages);
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pages_held);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * memopt_pools_set_cap() - change the global cap, for KUnit only
+ * @cap_pages: most pages all pools together may hold from now on
+ *
+ * Context: Any context.
+ * Return: the previous cap, for the test to restore.
+ */
+unsigned long memopt_pools_set_cap(unsigned long cap_pages)
+{
+	return xchg(&memopt_cap_pages, cap_pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(memopt_pools_set_cap);
+#endif
 
 /**
  * memopt_pools_init() - set the global cap and register the shrinker

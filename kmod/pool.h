@@ -124,6 +124,7 @@ struct page *memopt_alloc_chunk(unsigned int order);
 void memopt_pool_drain(struct memopt_pool *pool);
 unsigned long memopt_shrink_count(struct shrinker *s, struct shrink_control *sc);
 unsigned long memopt_shrink_scan(struct shrinker *s, struct shrink_control *sc);
+unsigned long memopt_pools_set_cap(unsigned long cap_pages);
 #endif
 
 #endif /* _MEMOPT_POOL_H */
