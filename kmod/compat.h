@@ -9,6 +9,7 @@
 #include <linux/version.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
+#include <net/genetlink.h>
 
 /* Largest order the buddy allocator hands out (6.8 renamed MAX_ORDER). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -64,6 +65,19 @@ memopt_shrinker_register(unsigned long (*count)(struct shrinker *, struct shrink
 static inline void memopt_shrinker_unregister(struct shrinker *s)
 {
 	unregister_shrinker(s);
+}
+#endif
+
+/* The parsed request attributes of a dump (struct genl_dumpit_info changed in 6.2). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static inline struct nlattr **memopt_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->info.attrs;
+}
+#else
+static inline struct nlattr **memopt_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
 }
 #endif
 

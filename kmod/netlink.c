@@ -19,6 +19,7 @@
 #include <kunit/visibility.h>
 #include <linux/memopt.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "pool.h"
 
@@ -269,8 +270,9 @@ static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	pool = memopt_pool_create(&p, &err);
 	if (IS_ERR(pool))
 		return memopt_nl_err(info, PTR_ERR(pool), &err);
-	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CREATE_NTF);
+	/* The requester hears its reply before the monitor group hears news. */
 	ret = memopt_nl_reply(pool, info);
+	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CREATE_NTF);
 	memopt_pool_put(pool);
 	return ret;
 }
@@ -310,8 +312,8 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 		memopt_nl_err(info, ret, &err);
 		goto out;
 	}
-	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CHANGE_NTF);
 	ret = memopt_nl_reply(pool, info);
+	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CHANGE_NTF);
 out:
 	memopt_pool_put(pool);
 	return ret;
@@ -328,6 +330,18 @@ static int memopt_nl_pool_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = memopt_nl_reply(pool, info);
 	memopt_pool_put(pool);
 	return ret;
+}
+
+/* A dump lists every pool: a selector would be silently ignored, so refuse. */
+static int memopt_nl_pool_get_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = memopt_dump_attrs(cb);
+
+	if (attrs && (attrs[MEMOPT_A_POOL_ID] || attrs[MEMOPT_A_POOL_NAME])) {
+		NL_SET_ERR_MSG(cb->extack, "a pool dump lists every pool: give no id or name");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* cb->args[0]: the id to resume from. */
@@ -379,6 +393,7 @@ static const struct genl_ops memopt_genl_ops[] = {
 	{
 		.cmd		= MEMOPT_CMD_POOL_GET,
 		.doit		= memopt_nl_pool_get_doit,
+		.start		= memopt_nl_pool_get_start,
 		.dumpit		= memopt_nl_pool_get_dumpit,
 		.policy		= memopt_pool_sel_policy,
 		.maxattr	= ARRAY_SIZE(memopt_pool_sel_policy) - 1,

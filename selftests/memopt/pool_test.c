@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/memopt.h>
@@ -67,6 +68,16 @@ static int pool_by_name(struct ctx *c, uint8_t cmd, const char *name)
 	genl_req_init(&r, c->family, cmd, 0);
 	genl_put_str(&r, MEMOPT_A_POOL_NAME, name);
 	return genl_do(c->fd, &r, &rep);
+}
+
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return true;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 static uint64_t stat_of(struct nlattr **tb, int attr)
@@ -240,6 +251,22 @@ TEST_F(pools, set_changes_limits_and_grows_the_reserve)
 	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
 	EXPECT_STREQ("nothing to change: give min, max, watermark or leak age", rep.msg);
 	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, id));
+}
+
+TEST_F(pools, dump_with_a_selector_is_refused)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_GET, NLM_F_DUMP);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, 1);
+	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
+	/* Before 6.2 a dump's start callback has no extack to fill. */
+	if (kernel_at_least(6, 2)) {
+		EXPECT_STREQ("a pool dump lists every pool: give no id or name", rep.msg);
+	} else {
+		TH_LOG("kernel < 6.2: no extack message from a dump's start (got \"%s\")",
+		       rep.msg);
+	}
 }
 
 TEST_F(pools, duplicate_name_is_eexist)
