@@ -134,35 +134,59 @@ runner_test() {
 	t_end
 }
 
+# vm_run NAME KERNEL GUEST [vm.sh options]: one VM run, counted as a test,
+# its results kept as $CHECK/NAME.results.
+vm_run() {
+	local name=$1 k=$2 guest=$3
+	shift 3
+	phase "vm $name"
+	t_expect_rc 0 "$name: guest suite passes, no kernel splat" \
+		"$MEMOPT_TOP/scripts/vm.sh" --timeout 900 --name "$name" "$@" "$k" "$guest"
+	cp "$MEMOPT_OUT/vm/$name.results" "$CHECK/$name.results" 2>/dev/null ||
+		printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/$name.results"
+}
+
+# RUNS: the VM runs, "NAME KERNEL GUEST [vm.sh options]" each. The YNL
+# test (cli.py driving the family through its spec) needs Python in the
+# image, so it has a run of its own, on stock-6.12.
 vm_runs() {
 	local k
 	t_begin vm
 	for k in $KERNELS; do
-		phase "vm $k"
-		t_expect_rc 0 "$k: guest suite passes, no kernel splat" \
-			"$MEMOPT_TOP/scripts/vm.sh" --timeout 900 "$k" check.sh
-		cp "$MEMOPT_OUT/vm/$k.results" "$CHECK/$k.results" 2>/dev/null ||
-			printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/$k.results"
+		vm_run "$k" "$k" check.sh
 	done
+	case " $KERNELS " in
+	*" stock-6.12 "*) vm_run ynl stock-6.12 ynl.sh --python ;;
+	esac
 	t_end
+}
+
+# The results files of the VM runs, by name.
+run_names() {
+	echo $KERNELS
+	case " $KERNELS " in *" stock-6.12 "*) echo ynl ;; esac
 }
 
 # required_suites KERNEL: suites whose absence from KERNEL's results is a
 # failure, so that a guest that skipped a part cannot pass by omission.
 required_suites() {
 	local t
+	if [ "$1" = ynl ]; then
+		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-monitor-events ynl-unload
+		return 0
+	fi
 	echo load memoptctl memoptctl-pool unload
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test.c; do
 		echo "selftests/$(basename "$t" .c)"
 	done
-	[ "$1" = debug ] && echo memopt_smoke kmemleak
+	[ "$1" = debug ] && echo memopt_smoke memopt_pool kmemleak
 	return 0
 }
 
 # missing_suites: a failed TAP suite for each required suite not reported.
 missing_suites() {
 	local k s
-	for k in $KERNELS; do
+	for k in $(run_names); do
 		for s in $(required_suites "$k"); do
 			grep -q "^# suite $s " "$CHECK/$k.results" 2>/dev/null && continue
 			printf '# suite %s-required tap\nnot ok 1 %s: suite %s did not report\n' "$k" "$k" "$s"
@@ -177,7 +201,7 @@ summary() {
 	exec 3>&-
 	echo
 	echo "Results (logs: $MEMOPT_OUT/vm/*.console.log, $CHECK/*.results)"
-	counts=$(for f in "$CHECK"/host.results $(for k in $KERNELS; do echo "$CHECK/$k.results"; done); do
+	counts=$(for f in "$CHECK"/host.results $(for k in $(run_names); do echo "$CHECK/$k.results"; done); do
 		prefix=$(basename "$f" .results)
 		[ "$prefix" = host ] && prefix=
 		[ -f "$f" ] && awk -v prefix="$prefix" -f "$MEMOPT_TOP/scripts/tap-count.awk" "$f"

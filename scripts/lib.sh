@@ -80,15 +80,21 @@ debug_dir() {
 	echo "$MEMOPT_CACHE/kernels/debug-$v-$key"
 }
 
-# copy_kbuild SRC DEST: the Kbuild sources of SRC into DEST, leaving build
-# products behind. For memopt's own tree that is Kbuild, kmod/ and uapi/.
+# copy_kbuild SRC DEST: the Kbuild sources of SRC into DEST, leaving every
+# build product of an in-tree build behind (a stale *.mod names objects
+# built for another kernel, and Kbuild would link them). For memopt's own
+# tree that is Kbuild, kmod/ and uapi/.
+KBUILD_PRODUCTS=(--exclude '*.o' --exclude '*.ko' --exclude '*.mod' --exclude '*.mod.c'
+		 --exclude '.*.cmd' --exclude '*.order' --exclude 'Module.symvers'
+		 --exclude '.tmp_versions')
 copy_kbuild() {
 	local src=$1 dest=$2
 	mkdir -p "$dest"
 	if [ -d "$src/kmod" ]; then
-		rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-			"$src/Kbuild" "$src/kmod" "$src/uapi" "$dest/"
+		rsync -a "${KBUILD_PRODUCTS[@]}" "$src/Kbuild" "$src/kmod" "$src/uapi" "$dest/"
 	else
-		rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' "$src/" "$dest/"
+		rsync -a "${KBUILD_PRODUCTS[@]}" "$src/" "$dest/"
 	fi
+	# A *.mod copied here before it was excluded still names foreign objects.
+	find "$dest" -name '*.mod' -exec grep -L -F "$dest/" {} + 2>/dev/null | xargs -r rm -f
 }

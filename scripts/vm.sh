@@ -20,6 +20,9 @@
 #   --timeout SECONDS   kill the VM after this long (default 600)
 #   --extmod DIR        also build the external module in DIR and ship it
 #   --file SRC:DEST     copy a host file into the initramfs at /DEST
+#   --python            also ship Debian's python3 with what the kernel's YNL
+#                       tools need, tools/net/ynl and the netlink specs (for
+#                       scripts/guest/ynl.sh); see add_python
 #
 # Exit status: the guest script's status; 124 on timeout or when the guest
 # never reported one; 125 on a kernel splat or a taint other than O, E, N;
@@ -28,13 +31,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-timeout_s=600 name= extmods=() files=()
+timeout_s=600 name= extmods=() files=() python=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name)    name=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--extmod)  extmods+=("$2"); shift 2 ;;
 	--file)    files+=("$2"); shift 2 ;;
+	--python)  python=1; shift ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -58,6 +62,10 @@ TAINT_OK=$(( (1 << 12) | (1 << 13) | (1 << 18) ))
 build_modules() {
 	local kdir=$1 dest=$2 d b
 	b=$MEMOPT_OUT/build/$kernel
+	mkdir -p "$b"
+	# Concurrent runs for one kernel share this tree: one build at a time.
+	exec 9>"$b.lock"
+	flock 9
 	copy_kbuild "$MEMOPT_TOP" "$b/memopt"
 	make -s -C "$kdir" M="$b/memopt" modules >"$b/memopt.log" 2>&1 ||
 		{ cat "$b/memopt.log" >&2; die "building memopt for $kernel failed"; }
@@ -70,13 +78,88 @@ build_modules() {
 	done
 }
 
-# copy_bin FILE DESTDIR: a dynamically linked program with its libraries.
-copy_bin() {
+# copy_libs FILE DESTDIR: the shared libraries FILE links, at their paths.
+copy_libs() {
 	local f=$1 root=$2 lib
-	install -D -m 0755 "$f" "$root/memopt/bin/$(basename "$f")"
 	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
+}
+
+# copy_bin FILE DESTDIR: a dynamically linked program with its libraries.
+copy_bin() {
+	local f=$1 root=$2
+	install -D -m 0755 "$f" "$root/memopt/bin/$(basename "$f")"
+	copy_libs "$f" "$root"
+}
+
+# --python: what the kernel's YNL tools (tools/net/ynl/cli.py) need to run
+# in the guest, from Debian's /usr/bin/python3. Left out of its standard
+# library, as the YNL tools never import them: test suites, GUI, packaging
+# and build support, documentation, Debian's apport hook; lib-dynload is
+# copied module by module. Debian's byte code (__pycache__) is kept: without
+# it the guest compiles the library on every boot (about 15 s under TCG).
+PY_STDLIB_SKIP=(test tests idle_test idlelib tkinter turtledemo turtle.py
+	ensurepip lib2to3 distutils venv pydoc_data 'config-*' sitecustomize.py
+	EXTERNALLY-MANAGED LICENSE.txt lib-dynload)
+# C modules left out: test modules, and those that would pull in OpenSSL,
+# sqlite, ncurses or readline (hashlib and urllib do without _hashlib/_ssl).
+PY_DYNLOAD_SKIP=('_test*' 'xx*' '_ctypes_test.*' '_ssl.*' '_hashlib.*' '_sqlite3.*'
+	'_dbm.*' '_gdbm.*' '_curses*' 'readline.*' 'nis.*' '_tkinter.*')
+# Debian packages whose dist-packages files cli.py imports: yaml, jsonschema
+# and jsonschema's dependencies.
+PY_PACKAGES=(python3-yaml python3-jsonschema python3-attr python3-pyrsistent)
+
+# dynload_skipped FILE: whether FILE matches one of PY_DYNLOAD_SKIP.
+dynload_skipped() {
+	local p
+	for p in "${PY_DYNLOAD_SKIP[@]}"; do
+		# shellcheck disable=SC2053
+		[[ ${1##*/} == $p ]] && return 0
+	done
+	return 1
+}
+
+# add_python DESTDIR: the interpreter, the standard library, PY_PACKAGES.
+# The interpreter keeps its host path, /usr/bin/python3.X, so that it finds
+# its standard library in the guest the way it does on the host.
+add_python() {
+	local root=$1 py stdlib skip=() s f
+	py=$(readlink -f /usr/bin/python3)
+	stdlib=/usr/lib/$(basename "$py")
+	[ -f "$stdlib/os.py" ] || die "--python needs Debian's python3 (scripts/deps.sh)"
+	install -D -m 0755 "$py" "$root$py"
+	ln -sf "$(basename "$py")" "$root/usr/bin/python3"
+	copy_libs "$py" "$root"
+	for s in "${PY_STDLIB_SKIP[@]}"; do skip+=(--exclude "$s"); done
+	mkdir -p "$root$stdlib/lib-dynload"
+	rsync -a "${skip[@]}" "$stdlib/" "$root$stdlib/"
+	for f in "$stdlib"/lib-dynload/*.so; do
+		dynload_skipped "$f" && continue
+		install -m 0644 "$f" "$root$f"
+		copy_libs "$f" "$root"
+	done
+	dpkg -L "${PY_PACKAGES[@]}" >/dev/null ||
+		die "--python needs ${PY_PACKAGES[*]} (scripts/deps.sh)"
+	for f in $(dpkg -L "${PY_PACKAGES[@]}" | grep '^/usr/lib/python3/dist-packages/' |
+		   grep -v -e __pycache__ -e /tests/ -e /benchmarks/); do
+		[ -f "$f" ] || continue
+		install -D -m 0644 "$f" "$root$f"
+		case $f in *.so) copy_libs "$f" "$root" ;; esac
+	done
+}
+
+# add_ynl DESTDIR: cli.py and its library from the kernel source, the
+# netlink schemas and memopt's spec, laid out as cli.py expects them
+# (the schema of a spec is looked up two directories above it).
+add_ynl() {
+	local root=$1 src
+	src=$(bash "$MEMOPT_TOP/scripts/kernels.sh" source)
+	install -D -m 0644 "$src/tools/net/ynl/cli.py" "$root/memopt/ynl/cli.py"
+	install -D -m 0644 -t "$root/memopt/ynl/lib" "$src"/tools/net/ynl/lib/*.py
+	install -D -m 0644 -t "$root/memopt/ynl/netlink" "$src"/Documentation/netlink/*.yaml
+	install -D -m 0644 "$MEMOPT_TOP/Documentation/netlink/specs/memopt.yaml" \
+		"$root/memopt/ynl/netlink/specs/memopt.yaml"
 }
 
 build_initramfs() {
@@ -97,6 +180,10 @@ build_initramfs() {
 	for f in "${files[@]}"; do
 		install -D "${f%%:*}" "$root/${f#*:}"
 	done
+	if [ "$python" -eq 1 ]; then
+		add_python "$root"
+		add_ynl "$root"
+	fi
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	{

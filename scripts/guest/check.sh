@@ -125,7 +125,11 @@ t_check "no pool left" has /tmp/o "^no pools$"
 t_end
 
 t_begin unload
-t_check "rmmod memopt" rmmod memopt
+memoptctl pool create --name left-behind --size 64K --min 256 >/dev/null
+before=$(memfree)
+t_check "rmmod memopt, with a 16 MiB pool left" rmmod memopt
+diff=$(( $(memfree) - before ))
+t_check "unloading freed the pool (MemFree up by at least 15 MiB)" test $diff -ge $((15 * 1024))
 t_check "/dev/memopt is gone" sh -c '! test -e /dev/memopt'
 t_expect_rc 1 "memoptctl module show fails once unloaded" memoptctl module show
 t_end
