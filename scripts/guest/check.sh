@@ -79,6 +79,13 @@ t_check "set grew the reserve" has /tmp/o "^  reserve \(min\) +128 blocks, 512 K
 t_check "set kept max" has /tmp/o "^  max +65536 blocks"
 t_check "set: watermark shown" has /tmp/o "^  watermark +80% of max$"
 
+memoptctl -j pool create --name json1 --size 8k --min 2 >/tmp/o
+t_check "-j create prints the new pool" has /tmp/o '^\{"id":[0-9]+,"name":"json1","block_size":8192,"min":2,'
+memoptctl -j pool set json1 --max 9 >/tmp/o
+t_check "-j set prints the changed pool" has /tmp/o '"min":2,"max":9,'
+memoptctl -j pool destroy json1 >/tmp/o
+t_check "-j destroy says so" has /tmp/o '"name":"json1".*"destroyed":true'
+
 t_expect_rc 1 "a duplicate name fails" memoptctl pool create --name frames --size 4k
 memoptctl pool create --name frames --size 4k 2>/tmp/o
 t_check "... saying why, naming --name" has /tmp/o "^Error: a pool with this name exists \(--name\)\.$"
