@@ -388,6 +388,22 @@ TEST_F(pools, unprivileged_may_read_but_not_write)
 	ASSERT_EQ(0, pool_by_name(&self->c, MEMOPT_CMD_POOL_DEL, "shared"));
 }
 
+/*
+ * Send @r and expect it refused with @error and the extack message @msg,
+ * pointing at attribute @bad_attr or reporting @miss_attr missing (0: not
+ * expected).
+ */
+static void expect_refusal(struct __test_metadata *_metadata, int fd, struct genl_req *r,
+			   int error, const char *msg, int bad_attr, int miss_attr)
+{
+	EXPECT_EQ(error, genl_do(fd, r, &rep));
+	EXPECT_STREQ(msg, rep.msg);
+	if (bad_attr)
+		EXPECT_EQ(r->off[bad_attr], rep.bad_off);
+	if (miss_attr)
+		EXPECT_EQ((uint32_t)miss_attr, rep.miss_type);
+}
+
 /* Bad pool-new requests: errno, extack message, attribute at fault. */
 FIXTURE(bad_new) {
 	struct ctx c;
@@ -505,12 +521,8 @@ TEST_F(bad_new, refused)
 	if (variant->extra_attr)
 		genl_put_u32(&r, variant->extra_attr, 1);
 
-	EXPECT_EQ(variant->error, genl_do(self->c.fd, &r, &rep));
-	EXPECT_STREQ(variant->msg, rep.msg);
-	if (variant->bad_attr)
-		EXPECT_EQ(r.off[variant->bad_attr], rep.bad_off);
-	if (variant->miss_attr)
-		EXPECT_EQ((uint32_t)variant->miss_attr, rep.miss_type);
+	expect_refusal(_metadata, self->c.fd, &r, variant->error, variant->msg,
+		       variant->bad_attr, variant->miss_attr);
 }
 
 /* Bad selections of a pool, for del, get and set. */
@@ -573,12 +585,8 @@ TEST_F(bad_select, refused)
 	if (variant->cmd == MEMOPT_CMD_POOL_SET)
 		genl_put_u32(&r, MEMOPT_A_POOL_WATERMARK, 10);
 
-	EXPECT_EQ(variant->error, genl_do(self->c.fd, &r, &rep));
-	EXPECT_STREQ(variant->msg, rep.msg);
-	if (variant->bad_attr)
-		EXPECT_EQ(r.off[variant->bad_attr], rep.bad_off);
-	if (variant->miss_attr)
-		EXPECT_EQ((uint32_t)variant->miss_attr, rep.miss_type);
+	expect_refusal(_metadata, self->c.fd, &r, variant->error, variant->msg,
+		       variant->bad_attr, variant->miss_attr);
 }
 
 TEST_HARNESS_MAIN
