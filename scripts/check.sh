@@ -117,6 +117,16 @@ hang_test() {
 	[ $rc -eq 124 ] && grep -q '^memopt guest:' "$MEMOPT_OUT/vm/runner-hang.console.log"
 }
 
+# early_death_test: a kernel that panics before the guest script starts
+# (here: no init) is booted three times, then the run fails with 125.
+early_death_test() {
+	local rc=0 log=$MEMOPT_OUT/vm/runner-early.console.log
+	MEMOPT_CMDLINE="rdinit=/nonexistent" "$MEMOPT_TOP/scripts/vm.sh" --timeout 60 \
+		--name runner-early stock-6.12 runner-test.sh 0 0 || rc=$?
+	[ $rc -eq 125 ] && [ -f "$log.boot1" ] && [ -f "$log.boot2" ] &&
+		grep -q 'Kernel panic' "$log"
+}
+
 runner_test() {
 	local vm=("$MEMOPT_TOP/scripts/vm.sh" --extmod "$MEMOPT_TOP/scripts/runner-test" --timeout 120)
 	phase runner
@@ -125,6 +135,8 @@ runner_test() {
 	t_expect_rc 125 "a WARN in the guest fails the run" "${vm[@]}" --name runner-warn stock-6.12 runner-test.sh 1 0
 	t_expect_rc 3 "the guest script's failure is the run's status" "${vm[@]}" --name runner-fail stock-6.12 runner-test.sh 0 3
 	t_check "a hung guest is killed at the timeout" hang_test
+	t_check "a kernel that dies before the guest starts is booted 3 times, then fails" \
+		early_death_test
 	case " $KERNELS " in
 	*" debug "*)
 		t_expect_rc 125 "a kmemleak report in the guest fails the run" "${vm[@]}" \
