@@ -11,9 +11,14 @@
 #include <linux/shrinker.h>
 #include <net/genetlink.h>
 
-/* Largest order the buddy allocator hands out (6.8 renamed MAX_ORDER). */
+/*
+ * Largest order the buddy allocator hands out. MAX_ORDER was exclusive
+ * until 6.4, inclusive from 6.4, and renamed MAX_PAGE_ORDER in 6.8.
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 #define MEMOPT_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define MEMOPT_MAX_PAGE_ORDER	MAX_ORDER
 #else
 #define MEMOPT_MAX_PAGE_ORDER	(MAX_ORDER - 1)
 #endif

@@ -63,6 +63,13 @@ static const struct nla_policy memopt_pool_sel_policy[MEMOPT_A_POOL_NAME + 1] = 
 
 VISIBLE_IF_KUNIT struct genl_family memopt_genl_family;
 
+/*
+ * Serialises pool changes (new, del, set) with their replies and
+ * notifications, so that monitors hear of events in the order they
+ * happened. Reads take no lock.
+ */
+static DEFINE_MUTEX(memopt_nl_lock);
+
 static int memopt_nl_put_stats(struct sk_buff *skb, struct memopt_pool *pool)
 {
 	static const struct {
@@ -137,10 +144,12 @@ static void memopt_nl_notify(struct memopt_pool *pool, u8 cmd)
 	if (!genl_has_listeners(&memopt_genl_family, &init_net, MEMOPT_MCGRP_MONITOR_IDX))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (memopt_nl_pool_fill(skb, pool, 0, 0, 0, cmd, NULL)) {
+	if (!skb || memopt_nl_pool_fill(skb, pool, 0, 0, 0, cmd, NULL)) {
 		nlmsg_free(skb);
+		/* Tell the listeners they missed an event (ENOBUFS on recv). */
+		netlink_set_err(init_net.genl_sock, 0,
+				memopt_genl_family.mcgrp_offset + MEMOPT_MCGRP_MONITOR_IDX,
+				-ENOBUFS);
 		return;
 	}
 	genlmsg_multicast(&memopt_genl_family, skb, 0, MEMOPT_MCGRP_MONITOR_IDX, GFP_KERNEL);
@@ -170,6 +179,8 @@ static int memopt_nl_err(struct genl_info *info, int ret, const struct memopt_po
 {
 	struct nlattr *attr = err->attr ? info->attrs[err->attr] : NULL;
 
+	if (!attr && err->alt)
+		attr = info->attrs[err->alt];
 	if (!info->extack)
 		return ret;
 	info->extack->_msg = err->msg;
@@ -219,7 +230,12 @@ static struct memopt_pool *memopt_nl_pool_get(struct genl_info *info)
 		return pool ?: ERR_PTR(-ENOENT);
 	}
 	if (name) {
-		nla_strscpy(buf, name, sizeof(buf));
+		/* A longer name would be cut, and match another pool. */
+		if (nla_strscpy(buf, name, sizeof(buf)) < 0) {
+			NL_SET_ERR_MSG_ATTR(info->extack, name,
+					    "name must be at most 31 characters");
+			return ERR_PTR(-EINVAL);
+		}
 		pool = memopt_pool_get_by_name(buf);
 		if (!pool)
 			NL_SET_ERR_MSG_ATTR(info->extack, name, "no pool with this name");
@@ -267,27 +283,42 @@ static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	p.block_size = nla_get_u32(info->attrs[MEMOPT_A_POOL_BLOCK_SIZE]);
 	memopt_nl_limits(info, &p);
 
+	mutex_lock(&memopt_nl_lock);
 	pool = memopt_pool_create(&p, &err);
-	if (IS_ERR(pool))
-		return memopt_nl_err(info, PTR_ERR(pool), &err);
+	if (IS_ERR(pool)) {
+		ret = memopt_nl_err(info, PTR_ERR(pool), &err);
+		goto out;
+	}
 	/* The requester hears its reply before the monitor group hears news. */
 	ret = memopt_nl_reply(pool, info);
 	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CREATE_NTF);
 	memopt_pool_put(pool);
+out:
+	mutex_unlock(&memopt_nl_lock);
 	return ret;
 }
 
 static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct memopt_pool *pool;
+	int ret = 0;
 
+	mutex_lock(&memopt_nl_lock);
 	pool = memopt_nl_pool_get(info);
-	if (IS_ERR(pool))
-		return PTR_ERR(pool);
-	memopt_pool_destroy(pool);
-	memopt_nl_notify(pool, MEMOPT_CMD_POOL_DELETE_NTF);
+	if (IS_ERR(pool)) {
+		ret = PTR_ERR(pool);
+		goto out;
+	}
+	if (memopt_pool_destroy(pool)) {
+		memopt_nl_notify(pool, MEMOPT_CMD_POOL_DELETE_NTF);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "pool is being destroyed");
+		ret = -ENOENT;
+	}
 	memopt_pool_put(pool);
-	return 0;
+out:
+	mutex_unlock(&memopt_nl_lock);
+	return ret;
 }
 
 static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
@@ -304,9 +335,12 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 			       "nothing to change: give min, max, watermark or leak age");
 		return -EINVAL;
 	}
+	mutex_lock(&memopt_nl_lock);
 	pool = memopt_nl_pool_get(info);
-	if (IS_ERR(pool))
-		return PTR_ERR(pool);
+	if (IS_ERR(pool)) {
+		ret = PTR_ERR(pool);
+		goto unlock;
+	}
 	ret = memopt_pool_set(pool, &p, mask, &err);
 	if (ret) {
 		memopt_nl_err(info, ret, &err);
@@ -316,6 +350,8 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CHANGE_NTF);
 out:
 	memopt_pool_put(pool);
+unlock:
+	mutex_unlock(&memopt_nl_lock);
 	return ret;
 }
 

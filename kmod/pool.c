@@ -163,6 +163,8 @@ struct memopt_pool {
 static DEFINE_MUTEX(memopt_pools_mutex);
 static DEFINE_XARRAY_ALLOC1(memopt_pools);
 static unsigned int memopt_pools_gen;
+/* Ids are handed out cyclically: a destroyed pool's id is not soon reused. */
+static u32 memopt_pools_next_id;
 /* Pages held by all pools, and the most they may hold. */
 static atomic_long_t memopt_pages = ATOMIC_LONG_INIT(0);
 static unsigned long memopt_cap_pages;
@@ -545,7 +547,7 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_alloc);
  *
  * The blocks are cleared here, so that free blocks are always zero-filled.
  *
- * Context: Process context.
+ * Context: Process context, may sleep.
  */
 void memopt_pool_free(struct memopt_pool *pool, unsigned int n,
 		      struct memopt_block **blocks)
@@ -577,6 +579,7 @@ static int memopt_pool_limits_check(const struct memopt_pool_params *p,
 {
 	if (p->max && p->min > p->max) {
 		err->attr = MEMOPT_A_POOL_MIN;
+		err->alt = MEMOPT_A_POOL_MAX;
 		err->msg = "min exceeds max";
 		return -EINVAL;
 	}
@@ -631,10 +634,14 @@ int memopt_pool_params_check(const struct memopt_pool_params *p,
 	return memopt_pool_limits_check(p, err);
 }
 
-/* Grow @pool until it holds its reserve; undoes nothing on failure. */
-static int memopt_pool_fill_reserve(struct memopt_pool *pool, u32 min,
-				    struct memopt_pool_err *err)
+/*
+ * Grow @pool until it holds its reserve, params.min, which the caller has
+ * already published (so that neither frees nor the shrinker release the
+ * slabs being added). Undoes nothing on failure.
+ */
+static int memopt_pool_fill_reserve(struct memopt_pool *pool, struct memopt_pool_err *err)
 {
+	u32 min = READ_ONCE(pool->params.min);
 	int ret;
 
 	while (READ_ONCE(pool->blocks_total) < min) {
@@ -643,6 +650,11 @@ static int memopt_pool_fill_reserve(struct memopt_pool *pool, u32 min,
 			return -EINTR;
 		}
 		ret = memopt_pool_grow(pool, min);
+		if (ret == -ENOSPC) {
+			/* Concurrent allocations are growing the pool: wait for them. */
+			cond_resched();
+			continue;
+		}
 		if (ret) {
 			err->attr = MEMOPT_A_POOL_MIN;
 			err->msg = ret == -EDQUOT ?
@@ -713,29 +725,43 @@ static struct memopt_pool *memopt_pool_new(const struct memopt_pool_params *p)
 	return pool;
 }
 
-/* Give @pool an id and, if it has none, the name pool<ID>; list it. */
+static int memopt_pool_name_taken(const char *name, struct memopt_pool_err *err)
+{
+	lockdep_assert_held(&memopt_pools_mutex);
+	if (!name[0] || !memopt_pool_find_name(name))
+		return 0;
+	err->attr = MEMOPT_A_POOL_NAME;
+	err->msg = "a pool with this name exists";
+	return -EEXIST;
+}
+
+/*
+ * Give @pool an id and, if it has none, the name pool<ID>; list it. The
+ * registry's reference is taken before the pool is published: from then
+ * on anyone may look it up and destroy it.
+ */
 static int memopt_pool_register(struct memopt_pool *pool, struct memopt_pool_err *err)
 {
 	int ret;
 
 	mutex_lock(&memopt_pools_mutex);
-	if (pool->params.name[0] && memopt_pool_find_name(pool->params.name)) {
-		err->attr = MEMOPT_A_POOL_NAME;
-		err->msg = "a pool with this name exists";
-		ret = -EEXIST;
+	ret = memopt_pool_name_taken(pool->params.name, err);
+	if (ret)
 		goto out;
-	}
 	/* Reserve the id, name the pool, then publish it to lockless readers. */
-	ret = xa_alloc(&memopt_pools, &pool->id, NULL, xa_limit_31b, GFP_KERNEL);
-	if (ret) {
-		err->msg = "no pool id left";
+	ret = xa_alloc_cyclic(&memopt_pools, &pool->id, NULL, xa_limit_31b,
+			      &memopt_pools_next_id, GFP_KERNEL);
+	if (ret < 0) {
+		err->msg = "out of memory";
 		goto out;
 	}
 	if (!pool->params.name[0])
 		snprintf(pool->params.name, sizeof(pool->params.name), "pool%u", pool->id);
+	kref_get(&pool->ref);
 	/* The slot exists: storing into it allocates nothing and cannot fail. */
 	WARN_ON_ONCE(xa_is_err(xa_store(&memopt_pools, pool->id, pool, GFP_KERNEL)));
-	memopt_pools_gen++;
+	WRITE_ONCE(memopt_pools_gen, memopt_pools_gen + 1);
+	ret = 0;
 out:
 	mutex_unlock(&memopt_pools_mutex);
 	return ret;
@@ -750,7 +776,7 @@ out:
  * Return: the pool, with a reference for the caller (the registry holds
  * another until memopt_pool_destroy()), or an ERR_PTR: -EINVAL for bad
  * parameters, -EEXIST for a name in use, -ENOMEM when the reserve cannot be
- * allocated, -EINTR when interrupted by a fatal signal.
+ * allocated (or no id is left), -EINTR when interrupted by a fatal signal.
  */
 struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
 				       struct memopt_pool_err *err)
@@ -761,19 +787,25 @@ struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
 	ret = memopt_pool_params_check(p, err);
 	if (ret)
 		return ERR_PTR(ret);
+	/* A quick look first, so that a taken name costs no reserve. */
+	mutex_lock(&memopt_pools_mutex);
+	ret = memopt_pool_name_taken(p->name, err);
+	mutex_unlock(&memopt_pools_mutex);
+	if (ret)
+		return ERR_PTR(ret);
 	pool = memopt_pool_new(p);
 	if (!pool) {
 		err->msg = "out of memory";
 		return ERR_PTR(-ENOMEM);
 	}
-	ret = memopt_pool_fill_reserve(pool, p->min, err);
+	/* Unlisted until registered: nobody else can shrink it meanwhile. */
+	ret = memopt_pool_fill_reserve(pool, err);
 	if (!ret)
 		ret = memopt_pool_register(pool, err);
 	if (ret) {
 		kref_put(&pool->ref, memopt_pool_release);
 		return ERR_PTR(ret);
 	}
-	kref_get(&pool->ref);
 	return pool;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
@@ -788,9 +820,10 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
  *	registry mutex so that concurrent changes of different fields compose.
  * @err: filled with the attribute at fault and why, on failure
  *
- * Raising min allocates the new reserve at once; on failure nothing
- * changes. Lowering max below what the pool holds is allowed: the pool
- * gives blocks back as they are freed.
+ * Raising min allocates the new reserve at once; on failure the values do
+ * not change (blocks already grown stay cached, for the shrinker to take).
+ * Lowering max below what the pool holds is allowed: the pool gives blocks
+ * back as they are freed.
  *
  * Context: Process context, may sleep.
  * Return: 0, -EINVAL for bad values, -ENOENT if the pool was destroyed,
@@ -799,7 +832,7 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
 int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p,
 		    unsigned long mask, struct memopt_pool_err *err)
 {
-	struct memopt_pool_params np;
+	struct memopt_pool_params np, old;
 	int ret;
 
 	mutex_lock(&memopt_pools_mutex);
@@ -820,13 +853,20 @@ int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p
 	ret = memopt_pool_limits_check(&np, err);
 	if (ret)
 		goto out;
-	ret = memopt_pool_fill_reserve(pool, np.min, err);
-	if (ret)
-		goto out;
+	/* Publish first: the reserve being filled must not be given back. */
+	old = pool->params;
 	spin_lock(&pool->lock);
 	pool->params = np;
 	spin_unlock(&pool->lock);
-	memopt_pools_gen++;
+	ret = memopt_pool_fill_reserve(pool, err);
+	if (ret) {
+		/* Nothing changes; what was grown stays cached for the shrinker. */
+		spin_lock(&pool->lock);
+		pool->params = old;
+		spin_unlock(&pool->lock);
+		goto out;
+	}
+	WRITE_ONCE(memopt_pools_gen, memopt_pools_gen + 1);
 out:
 	mutex_unlock(&memopt_pools_mutex);
 	return ret;
@@ -841,8 +881,9 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_set);
  * reference goes (blocks in use keep it alive through their holders).
  *
  * Context: Process context, may sleep.
+ * Return: true if this call destroyed the pool, false if it already was.
  */
-void memopt_pool_destroy(struct memopt_pool *pool)
+bool memopt_pool_destroy(struct memopt_pool *pool)
 {
 	bool was_listed;
 
@@ -851,11 +892,12 @@ void memopt_pool_destroy(struct memopt_pool *pool)
 	if (was_listed) {
 		WRITE_ONCE(pool->dying, true);
 		xa_erase(&memopt_pools, pool->id);
-		memopt_pools_gen++;
+		WRITE_ONCE(memopt_pools_gen, memopt_pools_gen + 1);
 	}
 	mutex_unlock(&memopt_pools_mutex);
 	if (was_listed)
 		kref_put(&pool->ref, memopt_pool_release);
+	return was_listed;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pool_destroy);
 
@@ -883,18 +925,20 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_get_by_id);
  * memopt_pool_get_by_name() - look a listed pool up by name
  * @name: the pool's name
  *
- * Context: Process context, may sleep.
+ * Context: Any context.
  * Return: the pool with a reference for the caller, or NULL.
  */
 struct memopt_pool *memopt_pool_get_by_name(const char *name)
 {
 	struct memopt_pool *pool;
+	unsigned long id;
 
-	mutex_lock(&memopt_pools_mutex);
-	pool = memopt_pool_find_name(name);
-	if (pool)
-		kref_get(&pool->ref);
-	mutex_unlock(&memopt_pools_mutex);
+	/* Lockless: a name is set before its pool is published, never after. */
+	rcu_read_lock();
+	xa_for_each(&memopt_pools, id, pool)
+		if (!strcmp(pool->params.name, name) && kref_get_unless_zero(&pool->ref))
+			break;
+	rcu_read_unlock();
 	return pool;
 }
 
@@ -967,7 +1011,7 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_id);
  * @pool: the pool
  * @p: where to copy them
  *
- * Context: Any context but hard interrupt.
+ * Context: Process context.
  */
 void memopt_pool_params(struct memopt_pool *pool, struct memopt_pool_params *p)
 {
@@ -984,7 +1028,7 @@ void memopt_pool_params(struct memopt_pool *pool, struct memopt_pool_params *p)
  * Per-CPU counters are summed without stopping their writers, so figures
  * taken while blocks move may be off by the blocks in flight.
  *
- * Context: Any context but hard interrupt.
+ * Context: Process context.
  */
 void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st)
 {
@@ -1010,8 +1054,10 @@ void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st)
 	st->order_fallbacks = pool->order_fallbacks;
 	st->shrinker_blocks = pool->shrinker_blocks;
 	spin_unlock(&pool->lock);
-	st->blocks_used = st->allocs - st->frees;
-	st->blocks_cached = st->blocks_total - min(st->blocks_used, st->blocks_total);
+	/* Counters read while blocks move can show a free before its alloc. */
+	st->blocks_used = st->allocs > st->frees ? st->allocs - st->frees : 0;
+	st->blocks_used = min(st->blocks_used, st->blocks_total);
+	st->blocks_cached = st->blocks_total - st->blocks_used;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pool_stats);
 
@@ -1129,7 +1175,8 @@ int memopt_pools_init(unsigned long cap_pages)
  * memopt_pools_exit() - destroy every pool
  *
  * Pools still referenced (a bug: the module cannot unload while buffers
- * exist) are reported and leaked rather than freed under their users.
+ * exist) are reported with a warning and leaked, never freed under their
+ * users.
  *
  * Context: Process context, module exit.
  */
@@ -1144,7 +1191,7 @@ void memopt_pools_exit(void)
 		memopt_pool_put(pool);
 		id++;
 	}
-	if (atomic_long_read(&memopt_pages))
-		pr_err("%ld pages still held by pools in use at unload, leaking them\n",
-		       atomic_long_read(&memopt_pages));
+	/* Nothing holds a pool once the module can unload: a memopt bug. */
+	WARN(atomic_long_read(&memopt_pages), "%ld pages still held by pools at unload, leaking them\n",
+	     atomic_long_read(&memopt_pages));
 }

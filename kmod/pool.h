@@ -31,7 +31,8 @@ struct memopt_block {
  * @block_size: bytes per block, a multiple of PAGE_SIZE, at most 4 MiB
  * @min: blocks allocated at create time and always kept (the reserve)
  * @max: most blocks the pool may hold, 0 for no pool limit
- * @watermark: alert watermark in percent of @max, 0 for none
+ * @watermark: alert watermark in percent of @max (of the global cap when
+ *	@max is 0), 0 for none
  * @leak_age: seconds after which a live buffer is a leak suspect, 0: never
  */
 struct memopt_pool_params {
@@ -46,10 +47,13 @@ struct memopt_pool_params {
 /**
  * struct memopt_pool_err - why a pool operation was refused
  * @attr: the &enum memopt_a_pool attribute at fault, 0 for none
+ * @alt: the attribute to point at instead when @attr was not given (the
+ *	other one of a pair, e.g. max for "min exceeds max"), 0 for none
  * @msg: a static message for people (netlink extack)
  */
 struct memopt_pool_err {
 	int attr;
+	int alt;
 	const char *msg;
 };
 
@@ -98,7 +102,7 @@ struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
 				       struct memopt_pool_err *err);
 int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p,
 		    unsigned long mask, struct memopt_pool_err *err);
-void memopt_pool_destroy(struct memopt_pool *pool);
+bool memopt_pool_destroy(struct memopt_pool *pool);
 
 struct memopt_pool *memopt_pool_get_by_id(u32 id);
 struct memopt_pool *memopt_pool_get_by_name(const char *name);

@@ -245,6 +245,14 @@ TEST_F(pools, set_changes_limits_and_grows_the_reserve)
 	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_GET, id));
 	EXPECT_EQ(16U, genl_u32(rep.tb[MEMOPT_A_POOL_MIN]));
 
+	/* Only max given, below min: the error points at max. */
+	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	genl_put_u32(&r, MEMOPT_A_POOL_MAX, 8);
+	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
+	EXPECT_STREQ("min exceeds max", rep.msg);
+	EXPECT_EQ(r.off[MEMOPT_A_POOL_MAX], rep.bad_off);
+
 	/* Nothing to change. */
 	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
 	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
@@ -267,6 +275,32 @@ TEST_F(pools, dump_with_a_selector_is_refused)
 		TH_LOG("kernel < 6.2: no extack message from a dump's start (got \"%s\")",
 		       rep.msg);
 	}
+}
+
+TEST_F(pools, a_long_name_never_selects_a_pool_by_its_prefix)
+{
+	/* 32 characters: cut to 31 it would name the pool below. */
+	ASSERT_EQ(0, pool_new(&self->c, "abcdefghijklmnopqrstuvwxyz01234", 4096, 0, 0));
+	EXPECT_EQ(-EINVAL, pool_by_name(&self->c, MEMOPT_CMD_POOL_DEL,
+					"abcdefghijklmnopqrstuvwxyz012345"));
+	EXPECT_STREQ("name must be at most 31 characters", rep.msg);
+	ASSERT_EQ(0, pool_by_name(&self->c, MEMOPT_CMD_POOL_GET,
+				  "abcdefghijklmnopqrstuvwxyz01234"));
+	ASSERT_EQ(0, pool_by_name(&self->c, MEMOPT_CMD_POOL_DEL,
+				  "abcdefghijklmnopqrstuvwxyz01234"));
+}
+
+TEST_F(pools, ids_are_not_reused_at_once)
+{
+	uint32_t a, b;
+
+	ASSERT_EQ(0, pool_new(&self->c, NULL, 4096, 0, 0));
+	a = genl_u32(rep.tb[MEMOPT_A_POOL_ID]);
+	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, a));
+	ASSERT_EQ(0, pool_new(&self->c, NULL, 4096, 0, 0));
+	b = genl_u32(rep.tb[MEMOPT_A_POOL_ID]);
+	EXPECT_NE(a, b);
+	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, b));
 }
 
 TEST_F(pools, duplicate_name_is_eexist)

@@ -17,7 +17,7 @@
 #define MEMOPT_GENL_NAME	"memopt"
 #define MEMOPT_GENL_VERSION	1
 
-/* Multicast group carrying pool, watermark and leak events. */
+/* Multicast group carrying events: pool created, changed, destroyed. */
 #define MEMOPT_MCGRP_MONITOR	"monitor"
 
 /* Pool names: 1 to 31 printable ASCII characters, no space. */
@@ -73,7 +73,8 @@ enum memopt_cmd {
  * @MEMOPT_A_POOL_MIN: u32, blocks kept allocated at all times (the reserve)
  * @MEMOPT_A_POOL_MAX: u32, most blocks the pool may hold; 0: no pool
  *	limit (the module's global cap still applies)
- * @MEMOPT_A_POOL_WATERMARK: u32, alert watermark in percent of max, 0: off
+ * @MEMOPT_A_POOL_WATERMARK: u32, alert watermark in percent of max (of the
+ *	global cap when max is 0), 0: off
  * @MEMOPT_A_POOL_LEAK_AGE: u32, seconds after which a live buffer is
  *	suspected of leaking, 0: off
  * @MEMOPT_A_POOL_STATS: nest, &enum memopt_a_stats (replies only)
