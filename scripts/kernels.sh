@@ -120,10 +120,19 @@ fetch() {
 	esac
 }
 
+# lock: one process at a time fills or changes the cache; others wait, then
+# find the work done (a concurrent make check and vm.sh must not build the
+# same kernel into the same directory, or remove it under each other).
+lock() {
+	mkdir -p "$MEMOPT_CACHE"
+	exec 8>"$MEMOPT_CACHE/.lock"
+	flock 8
+}
+
 case ${1:-} in
-fetch)  fetch "${2:-all}" ;;
+fetch)  lock; fetch "${2:-all}" ;;
 image)  image "${2:?kernel name}" ;;
 kdir)   kdir "${2:?kernel name}" ;;
-source) unpack_source ;;
+source) lock; unpack_source ;;
 *) die "usage: $0 {fetch [NAME|all]|image NAME|kdir NAME|source}" ;;
 esac
