@@ -2,29 +2,276 @@
 /*
  * /dev/memopt: the misc device through which applications reach memopt.
  *
- * Every open() of the device is a session. No command is defined yet, so
- * every ioctl fails with -ENOTTY, as an unknown command must.
+ * Every open() of the device is a session: it holds buffers by handle, a
+ * small integer valid only in that session (there are no global names to
+ * guess). Closing the session drops every handle it holds; mappings and
+ * other holders keep their buffers alive.
+ *
+ * ioctl arguments are extensible structs whose size is part of the command
+ * number: the first published size is the smallest accepted (ENOTTY
+ * below), a longer one is accepted if the bytes this kernel does not know
+ * are zero (copy_struct_from_user(), E2BIG otherwise), and no more than
+ * the caller's size is copied back.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <kunit/visibility.h>
 #include <linux/memopt.h>
 
+#include "buffer.h"
 #include "chardev.h"
+#include "mmap.h"
+#include "pool.h"
+
+/* Handles whose mmap offset (handle << MEMOPT_BUF_SHIFT) fits in off_t. */
+#define MEMOPT_HANDLE_MAX	((1U << (63 - MEMOPT_BUF_SHIFT)) - 1)
+
+/**
+ * memopt_session_buf() - the buffer a handle names, with a reference
+ * @s: the session
+ * @handle: the handle
+ *
+ * Context: Any context.
+ * Return: the buffer, which the caller must put, or NULL.
+ */
+struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle)
+{
+	struct memopt_buf *buf;
+
+	xa_lock(&s->handles);
+	buf = xa_load(&s->handles, handle);
+	if (buf)
+		memopt_buf_get(buf);
+	xa_unlock(&s->handles);
+	return buf;
+}
+
+static int memopt_ioc_alloc(struct memopt_session *s, void *arg)
+{
+	struct memopt_alloc *a = arg;
+	struct memopt_pool *pool;
+	struct memopt_buf *buf;
+	u32 handle;
+	int ret;
+
+	if ((a->flags & ~MEMOPT_ALLOC_VALID_FLAGS) || a->reserved)
+		return -EINVAL;
+	pool = memopt_pool_get_by_id(a->pool_id);
+	if (!pool)
+		return -ENOENT;
+	ret = memopt_pool_permission(pool);
+	if (ret)
+		goto out;
+	buf = memopt_buf_alloc(pool, a->size);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto out;
+	}
+	ret = xa_alloc(&s->handles, &handle, buf, XA_LIMIT(1, MEMOPT_HANDLE_MAX), GFP_KERNEL);
+	if (ret) {
+		memopt_buf_put(buf);
+		ret = ret == -EBUSY ? -EMFILE : ret;
+		goto out;
+	}
+	a->handle = handle;
+	a->size_actual = buf->size;
+	a->mmap_offset = (u64)handle << MEMOPT_BUF_SHIFT;
+out:
+	memopt_pool_put(pool);
+	return ret;
+}
+
+/* Drop a handle; for MEMOPT_IOC_FREE and to undo an allocation. */
+static int memopt_session_free(struct memopt_session *s, u32 handle)
+{
+	struct memopt_buf *buf = xa_erase(&s->handles, handle);
+
+	if (!buf)
+		return -ENOENT;
+	memopt_buf_put(buf);
+	return 0;
+}
+
+static void memopt_ioc_alloc_undo(struct memopt_session *s, void *arg)
+{
+	memopt_session_free(s, ((struct memopt_alloc *)arg)->handle);
+}
+
+static int memopt_ioc_free(struct memopt_session *s, void *arg)
+{
+	struct memopt_free *f = arg;
+
+	if (f->flags)
+		return -EINVAL;
+	return memopt_session_free(s, f->handle);
+}
+
+static int memopt_ioc_info(struct memopt_session *s, void *arg)
+{
+	struct memopt_info *i = arg;
+	struct memopt_pool_params p;
+	struct memopt_buf *buf;
+
+	if (i->flags)
+		return -EINVAL;
+	buf = memopt_session_buf(s, i->handle);
+	if (!buf)
+		return -ENOENT;
+	memopt_pool_params(buf->pool, &p);
+	i->pool_id = memopt_pool_id(buf->pool);
+	i->block_size = p.block_size;
+	i->size = buf->size;
+	i->mmap_offset = (u64)i->handle << MEMOPT_BUF_SHIFT;
+	i->buf_id = buf->id;
+	memopt_buf_label(buf, i->label);
+	memopt_buf_put(buf);
+	return 0;
+}
+
+static int memopt_ioc_set_label(struct memopt_session *s, void *arg)
+{
+	struct memopt_set_label *l = arg;
+	struct memopt_buf *buf;
+	int ret;
+
+	if (l->flags)
+		return -EINVAL;
+	buf = memopt_session_buf(s, l->handle);
+	if (!buf)
+		return -ENOENT;
+	ret = memopt_buf_set_label(buf, l->label);
+	memopt_buf_put(buf);
+	return ret;
+}
+
+static int memopt_ioc_pool_lookup(struct memopt_session *s, void *arg)
+{
+	struct memopt_pool_lookup *l = arg;
+	struct memopt_pool_params p;
+	struct memopt_pool *pool;
+
+	if (strnlen(l->name, sizeof(l->name)) == sizeof(l->name))
+		return -EINVAL;
+	pool = memopt_pool_get_by_name(l->name);
+	if (!pool)
+		return -ENOENT;
+	memopt_pool_params(pool, &p);
+	l->pool_id = memopt_pool_id(pool);
+	l->block_size = p.block_size;
+	memopt_pool_put(pool);
+	return 0;
+}
+
+/**
+ * struct memopt_ioctl - one ioctl command
+ * @cmd: the command as this kernel defines it (its size is the newest)
+ * @min_size: the first published size of its struct, the smallest accepted
+ * @fn: does the work on a kernel copy of the argument
+ * @undo: reverts @fn when its result cannot be copied back (may be NULL)
+ */
+struct memopt_ioctl {
+	unsigned int cmd;
+	size_t min_size;
+	int (*fn)(struct memopt_session *s, void *arg);
+	void (*undo)(struct memopt_session *s, void *arg);
+};
+
+/* Indexed by command number; min_size is the first published struct size. */
+static const struct memopt_ioctl memopt_ioctls[] = {
+	[0x00] = { MEMOPT_IOC_ALLOC, sizeof(struct memopt_alloc),
+		   memopt_ioc_alloc, memopt_ioc_alloc_undo },
+	[0x01] = { MEMOPT_IOC_FREE, sizeof(struct memopt_free), memopt_ioc_free, NULL },
+	[0x02] = { MEMOPT_IOC_INFO, sizeof(struct memopt_info), memopt_ioc_info, NULL },
+	[0x03] = { MEMOPT_IOC_SET_LABEL, sizeof(struct memopt_set_label),
+		   memopt_ioc_set_label, NULL },
+	[0x04] = { MEMOPT_IOC_POOL_LOOKUP, sizeof(struct memopt_pool_lookup),
+		   memopt_ioc_pool_lookup, NULL },
+};
+
+/* Big enough for the largest ioctl struct. */
+union memopt_ioctl_arg {
+	struct memopt_alloc alloc;
+	struct memopt_free free;
+	struct memopt_info info;
+	struct memopt_set_label set_label;
+	struct memopt_pool_lookup pool_lookup;
+};
 
 static long memopt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return -ENOTTY;
+	void __user *uarg = (void __user *)arg;
+	const struct memopt_ioctl *ioc;
+	union memopt_ioctl_arg karg;
+	size_t usize, ksize;
+	unsigned int nr;
+	int ret;
+
+	nr = _IOC_NR(cmd);
+	if (_IOC_TYPE(cmd) != MEMOPT_IOC_MAGIC || nr >= ARRAY_SIZE(memopt_ioctls))
+		return -ENOTTY;
+	ioc = &memopt_ioctls[array_index_nospec(nr, ARRAY_SIZE(memopt_ioctls))];
+	/* The table's index and its command must agree (a table typo). */
+	if (WARN_ON_ONCE(ioc->fn && _IOC_NR(ioc->cmd) != nr))
+		return -ENOTTY;
+	usize = _IOC_SIZE(cmd);
+	ksize = _IOC_SIZE(ioc->cmd);
+	if (!ioc->fn || _IOC_DIR(cmd) != _IOC_DIR(ioc->cmd) || usize < ioc->min_size)
+		return -ENOTTY;
+	BUILD_BUG_ON(sizeof(karg) > 256);
+	memset(&karg, 0, sizeof(karg));
+	ret = copy_struct_from_user(&karg, ksize, uarg, usize);
+	if (ret)
+		return ret;
+	ret = ioc->fn(file->private_data, &karg);
+	if (ret || !(_IOC_DIR(cmd) & _IOC_READ))
+		return ret;
+	if (copy_to_user(uarg, &karg, min(usize, ksize))) {
+		if (ioc->undo)
+			ioc->undo(file->private_data, &karg);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int memopt_open(struct inode *inode, struct file *file)
+{
+	struct memopt_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return -ENOMEM;
+	xa_init_flags(&s->handles, XA_FLAGS_ALLOC1);
+	file->private_data = s;
+	return nonseekable_open(inode, file);
+}
+
+static int memopt_release(struct inode *inode, struct file *file)
+{
+	struct memopt_session *s = file->private_data;
+	struct memopt_buf *buf;
+	unsigned long handle;
+
+	xa_for_each(&s->handles, handle, buf) {
+		xa_erase(&s->handles, handle);
+		memopt_buf_put(buf);
+	}
+	xa_destroy(&s->handles);
+	kfree(s);
+	return 0;
 }
 
 static const struct file_operations memopt_fops = {
 	.owner		= THIS_MODULE,
+	.open		= memopt_open,
+	.release	= memopt_release,
 	.unlocked_ioctl	= memopt_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
+	.mmap		= memopt_mmap,
 };
 
 VISIBLE_IF_KUNIT struct miscdevice memopt_misc = {

@@ -3,6 +3,21 @@
 #define _MEMOPT_CHARDEV_H
 
 #include <linux/miscdevice.h>
+#include <linux/xarray.h>
+
+struct memopt_buf;
+
+/**
+ * struct memopt_session - one open() of /dev/memopt
+ * @handles: handle -> struct memopt_buf, one buffer reference per handle;
+ *	its xa_lock makes a lookup and the reference it takes atomic against
+ *	MEMOPT_IOC_FREE
+ */
+struct memopt_session {
+	struct xarray handles;
+};
+
+struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle);
 
 int memopt_chardev_init(void);
 void memopt_chardev_exit(void);

@@ -7,6 +7,7 @@
 #define _MEMOPT_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
 #include <net/genetlink.h>
@@ -70,6 +71,21 @@ memopt_shrinker_register(unsigned long (*count)(struct shrinker *, struct shrink
 static inline void memopt_shrinker_unregister(struct shrinker *s)
 {
 	unregister_shrinker(s);
+}
+#endif
+
+/* VMA flags became read-only behind helpers in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+static inline void memopt_vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+				       vm_flags_t clear)
+{
+	vm_flags_mod(vma, set, clear);
+}
+#else
+static inline void memopt_vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+				       vm_flags_t clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 }
 #endif
 

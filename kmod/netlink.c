@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <kunit/visibility.h>
@@ -37,22 +38,28 @@ static struct netlink_range_validation memopt_block_size_range = {
 	.max = MEMOPT_BLOCK_SIZE_MAX,
 };
 
-static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_LEAK_AGE + 1] = {
+static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_MODE + 1] = {
 	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
 	[MEMOPT_A_POOL_BLOCK_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &memopt_block_size_range),
 	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_MAX]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_WATERMARK]	= NLA_POLICY_MAX(NLA_U32, MEMOPT_WATERMARK_MAX),
 	[MEMOPT_A_POOL_LEAK_AGE]	= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_UID]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_GID]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_MODE]		= NLA_POLICY_MAX(NLA_U32, MEMOPT_POOL_MODE_MAX),
 };
 
-static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_LEAK_AGE + 1] = {
+static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_MODE + 1] = {
 	[MEMOPT_A_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
 	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_MAX]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_WATERMARK]	= NLA_POLICY_MAX(NLA_U32, MEMOPT_WATERMARK_MAX),
 	[MEMOPT_A_POOL_LEAK_AGE]	= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_UID]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_GID]		= { .type = NLA_U32 },
+	[MEMOPT_A_POOL_MODE]		= NLA_POLICY_MAX(NLA_U32, MEMOPT_POOL_MODE_MAX),
 };
 
 /* Pool del and get: the pool, by id or by name. */
@@ -128,6 +135,9 @@ static int memopt_nl_pool_fill(struct sk_buff *skb, struct memopt_pool *pool,
 	    nla_put_u32(skb, MEMOPT_A_POOL_MAX, p.max) ||
 	    nla_put_u32(skb, MEMOPT_A_POOL_WATERMARK, p.watermark) ||
 	    nla_put_u32(skb, MEMOPT_A_POOL_LEAK_AGE, p.leak_age) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_UID, from_kuid_munged(&init_user_ns, p.uid)) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_GID, from_kgid_munged(&init_user_ns, p.gid)) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_MODE, p.mode) ||
 	    memopt_nl_put_stats(skb, pool)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -246,22 +256,35 @@ static struct memopt_pool *memopt_nl_pool_get(struct genl_info *info)
 	return ERR_PTR(-EINVAL);
 }
 
-/* Read the settable u32 attributes present into @p; returns their mask. */
+/*
+ * Read the settable attributes present into @p; returns their mask. Ids
+ * are read in the caller's user namespace (invalid ones fail the pool
+ * core's check).
+ */
 static unsigned long memopt_nl_limits(struct genl_info *info, struct memopt_pool_params *p)
 {
 	static const int attrs[] = {
-		MEMOPT_A_POOL_MIN, MEMOPT_A_POOL_MAX,
-		MEMOPT_A_POOL_WATERMARK, MEMOPT_A_POOL_LEAK_AGE,
+		MEMOPT_A_POOL_MIN, MEMOPT_A_POOL_MAX, MEMOPT_A_POOL_WATERMARK,
+		MEMOPT_A_POOL_LEAK_AGE, MEMOPT_A_POOL_MODE,
 	};
-	u32 *fields[] = { &p->min, &p->max, &p->watermark, &p->leak_age };
+	u32 *fields[] = { &p->min, &p->max, &p->watermark, &p->leak_age, &p->mode };
+	struct nlattr **tb = info->attrs;
 	unsigned long mask = 0;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
-		if (!info->attrs[attrs[i]])
+		if (!tb[attrs[i]])
 			continue;
-		*fields[i] = nla_get_u32(info->attrs[attrs[i]]);
+		*fields[i] = nla_get_u32(tb[attrs[i]]);
 		mask |= BIT(attrs[i]);
+	}
+	if (tb[MEMOPT_A_POOL_UID]) {
+		p->uid = make_kuid(current_user_ns(), nla_get_u32(tb[MEMOPT_A_POOL_UID]));
+		mask |= BIT(MEMOPT_A_POOL_UID);
+	}
+	if (tb[MEMOPT_A_POOL_GID]) {
+		p->gid = make_kgid(current_user_ns(), nla_get_u32(tb[MEMOPT_A_POOL_GID]));
+		mask |= BIT(MEMOPT_A_POOL_GID);
 	}
 	return mask;
 }
@@ -281,6 +304,10 @@ static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	p.block_size = nla_get_u32(info->attrs[MEMOPT_A_POOL_BLOCK_SIZE]);
+	/* Owned by its creator, like a new file, unless told otherwise. */
+	p.uid = current_fsuid();
+	p.gid = current_fsgid();
+	p.mode = MEMOPT_POOL_MODE_DEFAULT;
 	memopt_nl_limits(info, &p);
 
 	mutex_lock(&memopt_nl_lock);
@@ -332,7 +359,7 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	mask = memopt_nl_limits(info, &p);
 	if (!mask) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to change: give min, max, watermark or leak age");
+			       "nothing to change: give min, max, watermark, leak age, uid, gid or mode");
 		return -EINVAL;
 	}
 	mutex_lock(&memopt_nl_lock);

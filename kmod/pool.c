@@ -39,6 +39,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/highmem.h>
 #include <linux/kref.h>
@@ -369,7 +371,14 @@ static int memopt_pool_grow(struct memopt_pool *pool, unsigned long limit)
 	return over_cap ? -EDQUOT : -ENOMEM;
 }
 
-/* Move every magazine's blocks back to the slabs. */
+/**
+ * memopt_pool_drain() - move every CPU's cached blocks back to their slabs
+ * @pool: the pool
+ *
+ * Slabs that become entirely free may be released (see memopt_pool_give()).
+ *
+ * Context: Process context; takes each magazine's lock, then the pool's.
+ */
 VISIBLE_IF_KUNIT void memopt_pool_drain(struct memopt_pool *pool)
 {
 	struct memopt_mag *mag;
@@ -586,6 +595,16 @@ static int memopt_pool_limits_check(const struct memopt_pool_params *p,
 	if (p->watermark > MEMOPT_WATERMARK_MAX) {
 		err->attr = MEMOPT_A_POOL_WATERMARK;
 		err->msg = "watermark is a percentage, at most 100";
+		return -EINVAL;
+	}
+	if (p->mode & ~MEMOPT_POOL_MODE_MAX) {
+		err->attr = MEMOPT_A_POOL_MODE;
+		err->msg = "mode has permission bits only, at most 0777";
+		return -EINVAL;
+	}
+	if (!uid_valid(p->uid) || !gid_valid(p->gid)) {
+		err->attr = uid_valid(p->uid) ? MEMOPT_A_POOL_GID : MEMOPT_A_POOL_UID;
+		err->msg = "uid or gid not mapped in the caller's user namespace";
 		return -EINVAL;
 	}
 	return 0;
@@ -815,8 +834,9 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
  * @pool: the pool, a reference held by the caller
  * @p: the new values
  * @mask: which to change: BIT(MEMOPT_A_POOL_MIN), BIT(MEMOPT_A_POOL_MAX),
- *	BIT(MEMOPT_A_POOL_WATERMARK), BIT(MEMOPT_A_POOL_LEAK_AGE); others
- *	are ignored. The rest keeps its current value, merged under the
+ *	BIT(MEMOPT_A_POOL_WATERMARK), BIT(MEMOPT_A_POOL_LEAK_AGE),
+ *	BIT(MEMOPT_A_POOL_UID), BIT(MEMOPT_A_POOL_GID), BIT(MEMOPT_A_POOL_MODE);
+ *	others are ignored. The rest keeps its current value, merged under the
  *	registry mutex so that concurrent changes of different fields compose.
  * @err: filled with the attribute at fault and why, on failure
  *
@@ -850,6 +870,12 @@ int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p
 		np.watermark = p->watermark;
 	if (mask & BIT(MEMOPT_A_POOL_LEAK_AGE))
 		np.leak_age = p->leak_age;
+	if (mask & BIT(MEMOPT_A_POOL_UID))
+		np.uid = p->uid;
+	if (mask & BIT(MEMOPT_A_POOL_GID))
+		np.gid = p->gid;
+	if (mask & BIT(MEMOPT_A_POOL_MODE))
+		np.mode = p->mode;
 	ret = memopt_pool_limits_check(&np, err);
 	if (ret)
 		goto out;
@@ -970,6 +996,28 @@ struct memopt_pool *memopt_pool_get_next(u32 *id)
 }
 
 /**
+ * memopt_pool_get() - take another reference to a pool
+ * @pool: the pool, which the caller already holds
+ *
+ * Context: Any context.
+ */
+void memopt_pool_get(struct memopt_pool *pool)
+{
+	kref_get(&pool->ref);
+}
+
+/**
+ * memopt_pools_cap_pages() - the most pages all pools together may hold
+ *
+ * Context: Any context.
+ * Return: the global cap, in pages.
+ */
+unsigned long memopt_pools_cap_pages(void)
+{
+	return READ_ONCE(memopt_cap_pages);
+}
+
+/**
  * memopt_pool_put() - drop a reference to a pool
  * @pool: the pool
  *
@@ -1005,6 +1053,37 @@ u32 memopt_pool_id(const struct memopt_pool *pool)
 	return pool->id;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pool_id);
+
+/**
+ * memopt_pool_permission() - may the current task allocate from @pool?
+ * @pool: the pool
+ *
+ * Write permission, checked like a file's: the owner's bits if the task's
+ * fsuid owns the pool, else the group's bits if it is in the pool's group,
+ * else the others'; CAP_DAC_OVERRIDE overrides them, as it does for files.
+ *
+ * Context: Process context.
+ * Return: 0, or -EACCES.
+ */
+int memopt_pool_permission(struct memopt_pool *pool)
+{
+	u32 mode;
+	kuid_t uid;
+	kgid_t gid;
+
+	spin_lock(&pool->lock);
+	mode = pool->params.mode;
+	uid = pool->params.uid;
+	gid = pool->params.gid;
+	spin_unlock(&pool->lock);
+	if (uid_eq(current_fsuid(), uid))
+		mode >>= 6;
+	else if (in_group_p(gid))
+		mode >>= 3;
+	if ((mode & 02) || capable(CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
 
 /**
  * memopt_pool_params() - a consistent copy of a pool's parameters
@@ -1094,7 +1173,15 @@ unsigned long memopt_pool_shrink(struct memopt_pool *pool, unsigned long nr_page
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_pool_shrink);
 
-/* Pages of cached free blocks above the reserves: what the shrinker may take. */
+/**
+ * memopt_shrink_count() - the shrinker's count_objects
+ * @s: the shrinker
+ * @sc: the reclaim context
+ *
+ * Context: Reclaim; takes no sleeping lock.
+ * Return: pages of cached free blocks above the pools' reserves (what
+ * memopt_shrink_scan() may give back), or SHRINK_EMPTY.
+ */
 VISIBLE_IF_KUNIT unsigned long memopt_shrink_count(struct shrinker *s, struct shrink_control *sc)
 {
 	struct memopt_pool_stats st;
@@ -1114,6 +1201,17 @@ VISIBLE_IF_KUNIT unsigned long memopt_shrink_count(struct shrinker *s, struct sh
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_shrink_count);
 
+/**
+ * memopt_shrink_scan() - the shrinker's scan_objects
+ * @s: the shrinker
+ * @sc: the reclaim context; @sc->nr_to_scan pages are wanted
+ *
+ * Drains the magazines and releases entirely free slabs above the reserves,
+ * pool by pool, until enough pages were given back.
+ *
+ * Context: Reclaim; takes no sleeping lock.
+ * Return: the pages released, or SHRINK_STOP when there were none.
+ */
 VISIBLE_IF_KUNIT unsigned long memopt_shrink_scan(struct shrinker *s, struct shrink_control *sc)
 {
 	struct memopt_pool *pool;

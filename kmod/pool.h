@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/memopt.h>
 
 struct memopt_pool;
@@ -34,6 +35,9 @@ struct memopt_block {
  * @watermark: alert watermark in percent of @max (of the global cap when
  *	@max is 0), 0 for none
  * @leak_age: seconds after which a live buffer is a leak suspect, 0: never
+ * @uid: owner, for the allocation permission check
+ * @gid: group, for the allocation permission check
+ * @mode: permission bits (0777 at most); allocating needs write permission
  */
 struct memopt_pool_params {
 	char name[MEMOPT_POOL_NAME_SIZE];
@@ -42,6 +46,9 @@ struct memopt_pool_params {
 	u32 max;
 	u32 watermark;
 	u32 leak_age;
+	kuid_t uid;
+	kgid_t gid;
+	u32 mode;
 };
 
 /**
@@ -107,7 +114,9 @@ bool memopt_pool_destroy(struct memopt_pool *pool);
 struct memopt_pool *memopt_pool_get_by_id(u32 id);
 struct memopt_pool *memopt_pool_get_by_name(const char *name);
 struct memopt_pool *memopt_pool_get_next(u32 *id);
+void memopt_pool_get(struct memopt_pool *pool);
 void memopt_pool_put(struct memopt_pool *pool);
+unsigned long memopt_pools_cap_pages(void);
 unsigned int memopt_pools_generation(void);
 
 int memopt_pool_alloc(struct memopt_pool *pool, unsigned int n,
@@ -116,6 +125,7 @@ void memopt_pool_free(struct memopt_pool *pool, unsigned int n,
 		      struct memopt_block **blocks);
 
 u32 memopt_pool_id(const struct memopt_pool *pool);
+int memopt_pool_permission(struct memopt_pool *pool);
 void memopt_pool_params(struct memopt_pool *pool, struct memopt_pool_params *p);
 void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st);
 unsigned long memopt_pool_shrink(struct memopt_pool *pool, unsigned long nr_pages);

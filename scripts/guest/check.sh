@@ -79,6 +79,15 @@ t_check "set grew the reserve" has /tmp/o "^  reserve \(min\) +128 blocks, 512 K
 t_check "set kept max" has /tmp/o "^  max +65536 blocks"
 t_check "set: watermark shown" has /tmp/o "^  watermark +80% of max$"
 
+memoptctl pool create --name owned --size 4k --uid nobody --gid nogroup --mode 0640 >/tmp/o
+t_check "create --uid/--gid/--mode: shown with names" has /tmp/o \
+	"^  access +uid 65534 \(nobody\), gid 65534 \(nogroup\), mode 0640$"
+memoptctl pool show frames >/tmp/o
+t_check "a pool is owned by its creator, mode 0660" has /tmp/o "^  access +uid 0 \(root\), gid 0 \(root\), mode 0660$"
+memoptctl pool set owned --mode 600 >/dev/null
+memoptctl -j pool show owned >/tmp/o
+t_check "set --mode, in JSON as a number" has /tmp/o '"uid":65534,"gid":65534,"mode":384'
+memoptctl pool destroy owned >/dev/null
 memoptctl -j pool create --name json1 --size 8k --min 2 >/tmp/o
 t_check "-j create prints the new pool" has /tmp/o '^\{"id":[0-9]+,"name":"json1","block_size":8192,"min":2,'
 memoptctl -j pool set json1 --max 9 >/tmp/o

@@ -257,7 +257,7 @@ TEST_F(pools, set_changes_limits_and_grows_the_reserve)
 	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
 	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
 	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
-	EXPECT_STREQ("nothing to change: give min, max, watermark or leak age", rep.msg);
+	EXPECT_STREQ("nothing to change: give min, max, watermark, leak age, uid, gid or mode", rep.msg);
 	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, id));
 }
 
@@ -301,6 +301,42 @@ TEST_F(pools, ids_are_not_reused_at_once)
 	b = genl_u32(rep.tb[MEMOPT_A_POOL_ID]);
 	EXPECT_NE(a, b);
 	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, b));
+}
+
+TEST_F(pools, owner_and_mode_default_to_the_creator_and_0660)
+{
+	struct genl_req r;
+	uint32_t id;
+
+	ASSERT_EQ(0, pool_new(&self->c, "owned", 4096, 0, 0));
+	id = genl_u32(rep.tb[MEMOPT_A_POOL_ID]);
+	EXPECT_EQ((uint32_t)geteuid(), genl_u32(rep.tb[MEMOPT_A_POOL_UID]));
+	EXPECT_EQ((uint32_t)getegid(), genl_u32(rep.tb[MEMOPT_A_POOL_GID]));
+	EXPECT_EQ(0660U, genl_u32(rep.tb[MEMOPT_A_POOL_MODE]));
+
+	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	genl_put_u32(&r, MEMOPT_A_POOL_UID, 65534);
+	genl_put_u32(&r, MEMOPT_A_POOL_GID, 65534);
+	genl_put_u32(&r, MEMOPT_A_POOL_MODE, 0604);
+	ASSERT_EQ(0, genl_do(self->c.fd, &r, &rep)) TH_LOG("%s", rep.msg);
+	EXPECT_EQ(65534U, genl_u32(rep.tb[MEMOPT_A_POOL_UID]));
+	EXPECT_EQ(65534U, genl_u32(rep.tb[MEMOPT_A_POOL_GID]));
+	EXPECT_EQ(0604U, genl_u32(rep.tb[MEMOPT_A_POOL_MODE]));
+
+	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	genl_put_u32(&r, MEMOPT_A_POOL_MODE, 01000);
+	EXPECT_EQ(-ERANGE, genl_do(self->c.fd, &r, &rep));
+	EXPECT_EQ(r.off[MEMOPT_A_POOL_MODE], rep.bad_off);
+
+	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	genl_put_u32(&r, MEMOPT_A_POOL_UID, (uint32_t)-1);
+	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
+	EXPECT_STREQ("uid or gid not mapped in the caller's user namespace", rep.msg);
+	EXPECT_EQ(r.off[MEMOPT_A_POOL_UID], rep.bad_off);
+	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, id));
 }
 
 TEST_F(pools, duplicate_name_is_eexist)

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,9 @@ static const struct {
 	{ MEMOPT_A_POOL_MAX, "max" },
 	{ MEMOPT_A_POOL_WATERMARK, "watermark" },
 	{ MEMOPT_A_POOL_LEAK_AGE, "leak_age" },
+	{ MEMOPT_A_POOL_UID, "uid" },
+	{ MEMOPT_A_POOL_GID, "gid" },
+	{ MEMOPT_A_POOL_MODE, "mode" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -112,10 +117,23 @@ static const char *blocks(uint64_t n, uint64_t block_size, char *buf, size_t len
 	return buf;
 }
 
+/* "uid 0 (root), gid 0 (root), mode 0660" */
+static const char *format_access(json_object *p, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid((uid_t)num(p, "uid"));
+	struct group *gr = getgrgid((gid_t)num(p, "gid"));
+
+	snprintf(buf, len, "uid %llu%s%s%s, gid %llu%s%s%s, mode %04llo",
+		 (unsigned long long)num(p, "uid"), pw ? " (" : "", pw ? pw->pw_name : "",
+		 pw ? ")" : "", (unsigned long long)num(p, "gid"), gr ? " (" : "",
+		 gr ? gr->gr_name : "", gr ? ")" : "", (unsigned long long)num(p, "mode"));
+	return buf;
+}
+
 static void print_pool(json_object *p)
 {
 	uint64_t bs = num(p, "block_size"), max = num(p, "max"), wm = num(p, "watermark");
-	char a[64], b[64];
+	char a[160], b[64];
 
 	printf("pool %s  id %llu\n", str(p, "name"), (unsigned long long)num(p, "id"));
 	printf("  block size       %s\n", format_size(bs, a, sizeof(a)));
@@ -130,6 +148,7 @@ static void print_pool(json_object *p)
 	else
 		printf("  watermark        off\n");
 	printf("  leak age         %s\n", format_duration(num(p, "leak_age"), a, sizeof(a)));
+	printf("  access           %s\n", format_access(p, a, sizeof(a)));
 	printf("  blocks           %llu total: %llu used, %llu cached, in %llu slab%s\n",
 	       (unsigned long long)stat(p, "blocks_total"),
 	       (unsigned long long)stat(p, "blocks_used"),
@@ -260,20 +279,58 @@ static const char *const create_labels[] = {
 	[MEMOPT_A_POOL_NAME] = "--name", [MEMOPT_A_POOL_BLOCK_SIZE] = "--size",
 	[MEMOPT_A_POOL_MIN] = "--min", [MEMOPT_A_POOL_MAX] = "--max",
 	[MEMOPT_A_POOL_WATERMARK] = "--watermark", [MEMOPT_A_POOL_LEAK_AGE] = "--leak-age",
+	[MEMOPT_A_POOL_UID] = "--uid", [MEMOPT_A_POOL_GID] = "--gid",
+	[MEMOPT_A_POOL_MODE] = "--mode",
 };
 
 static const char *const select_labels[] = {
 	[MEMOPT_A_POOL_ID] = "POOL", [MEMOPT_A_POOL_NAME] = "POOL",
 	[MEMOPT_A_POOL_MIN] = "--min", [MEMOPT_A_POOL_MAX] = "--max",
 	[MEMOPT_A_POOL_WATERMARK] = "--watermark", [MEMOPT_A_POOL_LEAK_AGE] = "--leak-age",
+	[MEMOPT_A_POOL_UID] = "--uid", [MEMOPT_A_POOL_GID] = "--gid",
+	[MEMOPT_A_POOL_MODE] = "--mode",
 };
 
 /* Options of create and set. */
 struct limits {
 	const char *name;
-	uint64_t size, min, max, watermark, leak_age;
-	bool has_min, has_max, has_watermark, has_leak_age;
+	uint64_t size, min, max, watermark, leak_age, uid, gid, mode;
+	bool has_min, has_max, has_watermark, has_leak_age, has_uid, has_gid, has_mode;
 };
+
+/* A user or group: a number, or a name from the user or group database. */
+static int parse_owner(const char *s, bool group, uint64_t *id)
+{
+	if (!parse_uint(s, UINT32_MAX - 1, id))
+		return 0;
+	if (group) {
+		struct group *gr = getgrnam(s);
+
+		if (gr)
+			*id = gr->gr_gid;
+		return gr ? 0 : -ENOENT;
+	}
+	struct passwd *pw = getpwnam(s);
+
+	if (pw)
+		*id = pw->pw_uid;
+	return pw ? 0 : -ENOENT;
+}
+
+/* Permission bits in octal: "660", "0640". */
+static int parse_mode(const char *s, uint64_t *mode)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || strspn(s, "01234567") != strlen(s))
+		return -EINVAL;
+	v = strtoul(s, &end, 8);
+	if (v > 0777)
+		return -ERANGE;
+	*mode = v;
+	return 0;
+}
 
 static void fill_limits(struct nl_msg *msg, void *arg)
 {
@@ -287,6 +344,12 @@ static void fill_limits(struct nl_msg *msg, void *arg)
 		nla_put_u32(msg, MEMOPT_A_POOL_WATERMARK, l->watermark);
 	if (l->has_leak_age)
 		nla_put_u32(msg, MEMOPT_A_POOL_LEAK_AGE, l->leak_age);
+	if (l->has_uid)
+		nla_put_u32(msg, MEMOPT_A_POOL_UID, l->uid);
+	if (l->has_gid)
+		nla_put_u32(msg, MEMOPT_A_POOL_GID, l->gid);
+	if (l->has_mode)
+		nla_put_u32(msg, MEMOPT_A_POOL_MODE, l->mode);
 }
 
 /* Parse create/set options into @l; returns 0 or EXIT_USAGE (reported). */
@@ -299,6 +362,9 @@ static int parse_limits(int argc, char **argv, const char *cmd, bool create, str
 		{ "max", required_argument, NULL, 'M' },
 		{ "watermark", required_argument, NULL, 'w' },
 		{ "leak-age", required_argument, NULL, 'a' },
+		{ "uid", required_argument, NULL, 'u' },
+		{ "gid", required_argument, NULL, 'g' },
+		{ "mode", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -340,6 +406,22 @@ static int parse_limits(int argc, char **argv, const char *cmd, bool create, str
 				return usage_error("pool", "--leak-age \"%s\" is not a duration (90, 30s, 5m, 2h, 1d)",
 						   optarg);
 			l->has_leak_age = true;
+			break;
+		case 'u':
+			if (parse_owner(optarg, false, &l->uid))
+				return usage_error("pool", "--uid \"%s\" is no user name or number", optarg);
+			l->has_uid = true;
+			break;
+		case 'g':
+			if (parse_owner(optarg, true, &l->gid))
+				return usage_error("pool", "--gid \"%s\" is no group name or number", optarg);
+			l->has_gid = true;
+			break;
+		case 'o':
+			if (parse_mode(optarg, &l->mode))
+				return usage_error("pool", "--mode \"%s\" is not octal permission bits (0 to 0777)",
+						   optarg);
+			l->has_mode = true;
 			break;
 		default:
 			return usage_error("pool", "unknown option \"%s\" for \"pool %s\"",
@@ -439,8 +521,10 @@ static int pool_one(struct mctl *m, int argc, char **argv, const char *cmd)
 		ret = parse_limits(argc - 1, argv + 1, cmd, false, &l);
 		if (ret)
 			return ret;
-		if (!l.has_min && !l.has_max && !l.has_watermark && !l.has_leak_age)
-			return usage_error("pool", "pool set needs --min, --max, --watermark or --leak-age");
+		if (!l.has_min && !l.has_max && !l.has_watermark && !l.has_leak_age &&
+		    !l.has_uid && !l.has_gid && !l.has_mode)
+			return usage_error("pool",
+					   "pool set needs --min, --max, --watermark, --leak-age, --uid, --gid or --mode");
 		nlcmd = MEMOPT_CMD_POOL_SET;
 	} else {
 		if (argc > 2)
@@ -485,13 +569,17 @@ static void pool_usage(FILE *f)
 	fprintf(f,
 		"Usage: memoptctl pool create --size SIZE [--name NAME] [--min BLOCKS] [--max BLOCKS]\n"
 		"                             [--watermark PERCENT] [--leak-age DURATION]\n"
+		"                             [--uid USER] [--gid GROUP] [--mode MODE]\n"
 		"       memoptctl pool list\n"
 		"       memoptctl pool show POOL\n"
 		"       memoptctl pool set POOL [--min BLOCKS] [--max BLOCKS] [--watermark PERCENT]\n"
-		"                               [--leak-age DURATION]\n"
+		"                               [--leak-age DURATION] [--uid USER] [--gid GROUP]\n"
+		"                               [--mode MODE]\n"
 		"       memoptctl pool destroy POOL\n"
 		"POOL is a pool's name or id. SIZE: 4096, 4k, 64K, 2M (a multiple of the page\n"
-		"size, at most 4M). DURATION: 90, 30s, 5m, 2h, 1d; 0 turns it off.\n");
+		"size, at most 4M). DURATION: 90, 30s, 5m, 2h, 1d; 0 turns it off. USER and\n"
+		"GROUP: names or numbers (default: yours). MODE: octal, like a file's (default\n"
+		"0660); allocating from a pool needs write permission.\n");
 }
 
 int do_pool(int argc, char **argv)

@@ -10,6 +10,9 @@
 #ifndef _UAPI_LINUX_MEMOPT_H
 #define _UAPI_LINUX_MEMOPT_H
 
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
 /* Name of the misc device node, /dev/memopt. */
 #define MEMOPT_DEVICE_NAME	"memopt"
 
@@ -26,17 +29,21 @@
 #define MEMOPT_BLOCK_SIZE_MAX	(4U << 20)
 /* Alert watermark: percent of the pool's max. */
 #define MEMOPT_WATERMARK_MAX	100
+/* Pool permission bits (rwxrwxrwx; allocation needs w), and the default. */
+#define MEMOPT_POOL_MODE_MAX	0777
+#define MEMOPT_POOL_MODE_DEFAULT	0660
 
 /**
  * enum memopt_cmd - generic netlink commands of the "memopt" family
  * @MEMOPT_CMD_UNSPEC: not used
  * @MEMOPT_CMD_POOL_NEW: create a pool (admin). Requires
- *	%MEMOPT_A_POOL_BLOCK_SIZE; optional name, min, max, watermark and leak
- *	age. Replies with the new pool, as %MEMOPT_CMD_POOL_GET does.
+ *	%MEMOPT_A_POOL_BLOCK_SIZE; optional name, min, max, watermark, leak
+ *	age, uid, gid, mode. Replies with the new pool, as
+ *	%MEMOPT_CMD_POOL_GET does.
  * @MEMOPT_CMD_POOL_DEL: destroy a pool (admin), by id or name. A pool with
  *	blocks in use is unlisted at once and freed when its last block returns.
- * @MEMOPT_CMD_POOL_SET: change min, max, watermark or leak age (admin), by
- *	id or name. Replies with the pool.
+ * @MEMOPT_CMD_POOL_SET: change min, max, watermark, leak age, uid, gid or
+ *	mode (admin), by id or name. Replies with the pool.
  * @MEMOPT_CMD_POOL_GET: one pool, by id or name; or, as a dump, every pool.
  * @MEMOPT_CMD_POOL_CREATE_NTF: notification on "monitor": a pool was created
  * @MEMOPT_CMD_POOL_CHANGE_NTF: notification on "monitor": a pool was changed
@@ -78,6 +85,11 @@ enum memopt_cmd {
  * @MEMOPT_A_POOL_LEAK_AGE: u32, seconds after which a live buffer is
  *	suspected of leaking, 0: off
  * @MEMOPT_A_POOL_STATS: nest, &enum memopt_a_stats (replies only)
+ * @MEMOPT_A_POOL_UID: u32, the pool's owner (default: the creator's uid)
+ * @MEMOPT_A_POOL_GID: u32, the pool's group (default: the creator's gid)
+ * @MEMOPT_A_POOL_MODE: u32, permission bits, at most 0777 (default 0660):
+ *	allocating from the pool needs write permission, checked like a
+ *	file's against the allocating process's fsuid, fsgid and groups
  * @__MEMOPT_A_POOL_CNT: number of attributes
  * @MEMOPT_A_POOL_MAX_ATTR: highest attribute number
  */
@@ -92,6 +104,9 @@ enum memopt_a_pool {
 	MEMOPT_A_POOL_WATERMARK,
 	MEMOPT_A_POOL_LEAK_AGE,
 	MEMOPT_A_POOL_STATS,
+	MEMOPT_A_POOL_UID,
+	MEMOPT_A_POOL_GID,
+	MEMOPT_A_POOL_MODE,
 
 	/* add new attributes above here */
 	__MEMOPT_A_POOL_CNT,
@@ -145,5 +160,123 @@ enum memopt_a_stats {
 	__MEMOPT_A_STATS_CNT,
 	MEMOPT_A_STATS_MAX = __MEMOPT_A_STATS_CNT - 1
 };
+
+/*
+ * /dev/memopt ioctls.
+ *
+ * Every open() of /dev/memopt is a session; buffers are named by per-session
+ * handles (from 1), never by global names. A buffer is mapped with
+ * mmap(fd, len, prot, MAP_SHARED, session_fd, mmap_offset + off): off a
+ * page-aligned offset inside the buffer, off + len not beyond its end;
+ * MAP_SHARED only, never PROT_EXEC. The offset is only valid in the
+ * session that holds the handle. Each argument is a struct of
+ * naturally aligned __u32/__u64 fields whose size is part of the ioctl
+ * number: a program built against an older, shorter struct keeps working,
+ * and a newer, longer one works as long as the fields this kernel does not
+ * know are zero (E2BIG otherwise). Unknown commands and sizes below the
+ * first published one fail with ENOTTY; unknown flags and non-zero
+ * reserved fields with EINVAL.
+ */
+#define MEMOPT_IOC_MAGIC	0xBA
+/* Labels: up to 31 printable ASCII characters, NUL-terminated. */
+#define MEMOPT_LABEL_SIZE	32
+
+/**
+ * struct memopt_alloc - MEMOPT_IOC_ALLOC: allocate a buffer from a pool
+ * @pool_id: in: the pool (see MEMOPT_IOC_POOL_LOOKUP)
+ * @flags: in: none defined yet (MEMOPT_ALLOC_VALID_FLAGS), must be 0
+ * @size: in: bytes wanted, rounded up to whole blocks; not 0
+ * @handle: out: the buffer's handle in this session
+ * @reserved: must be 0
+ * @size_actual: out: bytes allocated (whole blocks)
+ * @mmap_offset: out: mmap() the buffer at this offset of this session's fd
+ *
+ * The buffer's contents are zero. Errors: ENOENT (no such pool), EACCES
+ * (the pool's owner and mode do not allow it), EINVAL (size 0, or more
+ * than the pool can ever hold), ENOSPC (the pool is at its max), ENOMEM.
+ */
+struct memopt_alloc {
+	__u32 pool_id;
+	__u32 flags;
+	__u64 size;
+	__u32 handle;
+	__u32 reserved;
+	__u64 size_actual;
+	__u64 mmap_offset;
+};
+
+#define MEMOPT_ALLOC_VALID_FLAGS	0
+
+/**
+ * struct memopt_free - MEMOPT_IOC_FREE: drop a handle
+ * @handle: in: the handle
+ * @flags: in: none defined yet, must be 0
+ *
+ * The buffer lives on while anything else holds it: a mapping, an exported
+ * dma-buf, another session. Errors: ENOENT (no such handle).
+ */
+struct memopt_free {
+	__u32 handle;
+	__u32 flags;
+};
+
+/**
+ * struct memopt_info - MEMOPT_IOC_INFO: what a handle refers to
+ * @handle: in: the handle
+ * @flags: in: none defined yet, must be 0
+ * @pool_id: out: the pool the buffer's blocks come from
+ * @block_size: out: the pool's block size
+ * @size: out: the buffer's size in bytes
+ * @mmap_offset: out: where to mmap() it in this session
+ * @buf_id: out: the buffer's id, the same in every session and in leak
+ *	reports
+ * @label: out: the buffer's label, "" when none was set
+ */
+struct memopt_info {
+	__u32 handle;
+	__u32 flags;
+	__u32 pool_id;
+	__u32 block_size;
+	__u64 size;
+	__u64 mmap_offset;
+	__u64 buf_id;
+	char label[MEMOPT_LABEL_SIZE];
+};
+
+/**
+ * struct memopt_set_label - MEMOPT_IOC_SET_LABEL: name a buffer for reports
+ * @handle: in: the handle
+ * @flags: in: none defined yet, must be 0
+ * @label: in: up to 31 printable ASCII characters, NUL-terminated; "" clears
+ *
+ * Errors: ENOENT (no such handle), EINVAL (no NUL, or a character that is
+ * not printable).
+ */
+struct memopt_set_label {
+	__u32 handle;
+	__u32 flags;
+	char label[MEMOPT_LABEL_SIZE];
+};
+
+/**
+ * struct memopt_pool_lookup - MEMOPT_IOC_POOL_LOOKUP: a pool by name
+ * @name: in: the pool's name, NUL-terminated
+ * @pool_id: out: its id, for MEMOPT_IOC_ALLOC
+ * @block_size: out: its block size
+ *
+ * For applications that do not speak netlink. Errors: ENOENT (no such
+ * pool), EINVAL (no NUL in @name).
+ */
+struct memopt_pool_lookup {
+	char name[MEMOPT_POOL_NAME_SIZE];
+	__u32 pool_id;
+	__u32 block_size;
+};
+
+#define MEMOPT_IOC_ALLOC	_IOWR(MEMOPT_IOC_MAGIC, 0x00, struct memopt_alloc)
+#define MEMOPT_IOC_FREE		_IOW(MEMOPT_IOC_MAGIC, 0x01, struct memopt_free)
+#define MEMOPT_IOC_INFO		_IOWR(MEMOPT_IOC_MAGIC, 0x02, struct memopt_info)
+#define MEMOPT_IOC_SET_LABEL	_IOW(MEMOPT_IOC_MAGIC, 0x03, struct memopt_set_label)
+#define MEMOPT_IOC_POOL_LOOKUP	_IOWR(MEMOPT_IOC_MAGIC, 0x04, struct memopt_pool_lookup)
 
 #endif /* _UAPI_LINUX_MEMOPT_H */

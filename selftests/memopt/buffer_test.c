@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffers through /dev/memopt: every ioctl's success and error paths, mmap
+ * rules and lifetimes. Each test runs on a pool of its own ("buftest",
+ * 4 KiB blocks, at most 64) and ends with no block of it in use.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/memopt.h>
+
+#include "kselftest_harness.h"
+#include "genl.h"
+
+#define DEV "/dev/" MEMOPT_DEVICE_NAME
+#define BS 4096
+#define POOL_MAX 64
+
+static struct genl_reply rep;
+
+/* Create the test pool; returns its id, 0 on failure. */
+static uint32_t pool_create(int nl, uint16_t family, uint32_t mode)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_NEW, 0);
+	genl_put_str(&r, MEMOPT_A_POOL_NAME, "buftest");
+	genl_put_u32(&r, MEMOPT_A_POOL_BLOCK_SIZE, BS);
+	genl_put_u32(&r, MEMOPT_A_POOL_MAX, POOL_MAX);
+	genl_put_u32(&r, MEMOPT_A_POOL_MODE, mode);
+	if (genl_do(nl, &r, &rep))
+		return 0;
+	return genl_u32(rep.tb[MEMOPT_A_POOL_ID]);
+}
+
+/* Blocks of the pool in use, or -1. */
+static long pool_used(int nl, uint16_t family, uint32_t id)
+{
+	struct nlattr *st[GENL_MAXATTR];
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_GET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	if (genl_do(nl, &r, &rep) || !rep.tb[MEMOPT_A_POOL_STATS])
+		return -1;
+	genl_nested(rep.tb[MEMOPT_A_POOL_STATS], st);
+	return (long)genl_u64(st[MEMOPT_A_STATS_BLOCKS_USED]);
+}
+
+FIXTURE(buf) {
+	int fd, nl;
+	uint16_t family;
+	uint32_t pool;
+};
+
+FIXTURE_SETUP(buf)
+{
+	struct genl_family_info info;
+
+	self->fd = open(DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, DEV " does not exist: memopt.ko not loaded");
+	ASSERT_LE(0, self->fd);
+	self->nl = genl_open();
+	ASSERT_LE(0, self->nl);
+	ASSERT_EQ(0, genl_resolve(self->nl, MEMOPT_GENL_NAME, &info));
+	self->family = info.id;
+	self->pool = pool_create(self->nl, self->family, 0660);
+	ASSERT_NE(0U, self->pool) TH_LOG("pool create: %s", rep.msg);
+}
+
+FIXTURE_TEARDOWN(buf)
+{
+	struct genl_req r;
+
+	if (self->fd >= 0)
+		close(self->fd);
+	if (!self->pool)
+		return;
+	/* Closing the session gave every block back. */
+	EXPECT_EQ(0, pool_used(self->nl, self->family, self->pool));
+	genl_req_init(&r, self->family, MEMOPT_CMD_POOL_DEL, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, self->pool);
+	EXPECT_EQ(0, genl_do(self->nl, &r, &rep));
+	close(self->nl);
+}
+
+static int do_alloc(int fd, uint32_t pool, uint64_t size, struct memopt_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->pool_id = pool;
+	a->size = size;
+	return ioctl(fd, MEMOPT_IOC_ALLOC, a) ? -errno : 0;
+}
+
+static int do_free(int fd, uint32_t handle)
+{
+	struct memopt_free f = { .handle = handle };
+
+	return ioctl(fd, MEMOPT_IOC_FREE, &f) ? -errno : 0;
+}
+
+static void *map(int fd, const struct memopt_alloc *a, size_t off, size_t len, int prot)
+{
+	return mmap(NULL, len, prot, MAP_SHARED, fd, a->mmap_offset + off);
+}
+
+TEST_F(buf, alloc_rounds_up_maps_and_starts_zeroed)
+{
+	struct memopt_alloc a;
+	unsigned char *p;
+	size_t i;
+
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, 10000, &a));
+	EXPECT_LE(1U, a.handle);
+	EXPECT_EQ(3U * BS, a.size_actual);
+	EXPECT_EQ((uint64_t)a.handle << 40, a.mmap_offset);
+	EXPECT_EQ(3, pool_used(self->nl, self->family, self->pool));
+	p = map(self->fd, &a, 0, a.size_actual, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < a.size_actual; i++)
+		ASSERT_EQ(0, p[i]);
+	memset(p, 0x5a, a.size_actual);
+	EXPECT_EQ(0x5a, p[a.size_actual - 1]);
+	EXPECT_EQ(0, munmap(p, a.size_actual));
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, info_label_and_lookup)
+{
+	struct memopt_pool_lookup l = { .name = "buftest" };
+	struct memopt_set_label sl = { 0 };
+	struct memopt_info info = { 0 };
+	struct memopt_alloc a;
+
+	ASSERT_EQ(0, ioctl(self->fd, MEMOPT_IOC_POOL_LOOKUP, &l));
+	EXPECT_EQ(self->pool, l.pool_id);
+	EXPECT_EQ((uint32_t)BS, l.block_size);
+	ASSERT_EQ(0, do_alloc(self->fd, l.pool_id, BS, &a));
+
+	info.handle = a.handle;
+	ASSERT_EQ(0, ioctl(self->fd, MEMOPT_IOC_INFO, &info));
+	EXPECT_EQ(self->pool, info.pool_id);
+	EXPECT_EQ((uint32_t)BS, info.block_size);
+	EXPECT_EQ((uint64_t)BS, info.size);
+	EXPECT_EQ(a.mmap_offset, info.mmap_offset);
+	EXPECT_LT(0U, info.buf_id);
+	EXPECT_STREQ("", info.label);
+
+	sl.handle = a.handle;
+	strcpy(sl.label, "camera frames");
+	ASSERT_EQ(0, ioctl(self->fd, MEMOPT_IOC_SET_LABEL, &sl));
+	ASSERT_EQ(0, ioctl(self->fd, MEMOPT_IOC_INFO, &info));
+	EXPECT_STREQ("camera frames", info.label);
+
+	strcpy(sl.label, "bell\a");
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_SET_LABEL, &sl));
+	EXPECT_EQ(EINVAL, errno);
+	memset(sl.label, 'x', sizeof(sl.label));
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_SET_LABEL, &sl));
+	EXPECT_EQ(EINVAL, errno);
+
+	strcpy(l.name, "nosuchpool");
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_POOL_LOOKUP, &l));
+	EXPECT_EQ(ENOENT, errno);
+	memset(l.name, 'x', sizeof(l.name));
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_POOL_LOOKUP, &l));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, bad_arguments_are_einval_enoent_enospc)
+{
+	struct memopt_alloc a = { .pool_id = self->pool, .size = BS, .flags = 1 };
+	struct memopt_free f = { .handle = 1, .flags = 1 };
+	struct memopt_alloc big;
+
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_ALLOC, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.flags = 0;
+	a.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_ALLOC, &a));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, do_alloc(self->fd, self->pool, 0, &a));
+	EXPECT_EQ(-EINVAL, do_alloc(self->fd, self->pool, (POOL_MAX + 1) * BS, &a));
+	EXPECT_EQ(-EINVAL, do_alloc(self->fd, self->pool, UINT64_MAX, &a));
+	EXPECT_EQ(-ENOENT, do_alloc(self->fd, 999999, BS, &a));
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_FREE, &f));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-ENOENT, do_free(self->fd, 0));
+	EXPECT_EQ(-ENOENT, do_free(self->fd, 12345));
+
+	/* The whole pool, then one block more. */
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, POOL_MAX * BS, &big));
+	EXPECT_EQ(-ENOSPC, do_alloc(self->fd, self->pool, BS, &a));
+	EXPECT_EQ(0, do_free(self->fd, big.handle));
+	EXPECT_EQ(-ENOENT, do_free(self->fd, big.handle));
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, BS, &a));
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, unknown_and_wrongly_sized_commands_are_enotty)
+{
+	struct memopt_alloc a = { .pool_id = self->pool, .size = BS };
+	char small[8] = { 0 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(MEMOPT_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(MEMOPT_IOC_MAGIC, 0x00, char[8]), small));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOW(MEMOPT_IOC_MAGIC, 0x00, struct memopt_alloc), &a));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(buf, argument_on_an_unreadable_page_is_efault)
+{
+	void *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, page);
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_ALLOC, page));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, MEMOPT_IOC_INFO, page));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(page, 4096);
+}
+
+/* A newer program's longer struct: fine while the tail is zero. */
+struct memopt_alloc_v2 {
+	struct memopt_alloc v1;
+	__u64 future;
+};
+
+TEST_F(buf, longer_structs_need_a_zero_tail)
+{
+	struct memopt_alloc_v2 a2 = { .v1 = { .pool_id = self->pool, .size = BS } };
+	unsigned int cmd = _IOWR(MEMOPT_IOC_MAGIC, 0x00, struct memopt_alloc_v2);
+
+	ASSERT_EQ(0, ioctl(self->fd, cmd, &a2));
+	EXPECT_EQ((uint64_t)BS, a2.v1.size_actual);
+	EXPECT_EQ(0U, a2.future);
+	EXPECT_EQ(0, do_free(self->fd, a2.v1.handle));
+	a2.future = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, cmd, &a2));
+	EXPECT_EQ(E2BIG, errno);
+}
+
+TEST_F(buf, mmap_rules)
+{
+	struct memopt_alloc a;
+	void *p;
+	int other;
+
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, 2 * BS, &a));
+	p = mmap(NULL, BS, PROT_READ, MAP_PRIVATE, self->fd, a.mmap_offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, map(self->fd, &a, 0, 3 * BS, PROT_READ));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, map(self->fd, &a, 2 * BS, BS, PROT_READ));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, map(self->fd, &a, 0, BS, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EPERM, errno);
+	p = mmap(NULL, BS, PROT_READ, MAP_SHARED, self->fd, (uint64_t)(a.handle + 1) << 40);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+
+	/* Another session has no such handle: the offset means nothing there. */
+	other = open(DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(MAP_FAILED, map(other, &a, 0, BS, PROT_READ));
+	EXPECT_EQ(EINVAL, errno);
+	close(other);
+
+	/* Never grown, never made executable. */
+	p = map(self->fd, &a, 0, BS, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(MAP_FAILED, mremap(p, BS, 2 * BS, MREMAP_MAYMOVE));
+	EXPECT_EQ(-1, mprotect(p, BS, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	munmap(p, BS);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, a_sub_range_maps_the_pages_it_names)
+{
+	struct memopt_alloc a;
+	unsigned char *all, *second;
+
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, 3 * BS, &a));
+	all = map(self->fd, &a, 0, 3 * BS, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, all);
+	second = map(self->fd, &a, BS, BS, PROT_READ);
+	ASSERT_NE(MAP_FAILED, second);
+	all[BS] = 0x42;
+	all[2 * BS - 1] = 0x43;
+	EXPECT_EQ(0x42, second[0]);
+	EXPECT_EQ(0x43, second[BS - 1]);
+	/* A zapped page comes back with its contents. */
+	EXPECT_EQ(0, madvise(all, 3 * BS, MADV_DONTNEED));
+	EXPECT_EQ(0x42, all[BS]);
+	munmap(second, BS);
+	munmap(all, 3 * BS);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, free_or_close_while_mapped_keeps_the_mapping)
+{
+	struct memopt_alloc a;
+	unsigned char *p;
+
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, BS, &a));
+	p = map(self->fd, &a, 0, BS, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, do_free(self->fd, a.handle));
+	p[0] = 1;
+	EXPECT_EQ(1, p[0]);
+	EXPECT_EQ(1, pool_used(self->nl, self->family, self->pool));
+	close(self->fd);
+	self->fd = -1;
+	p[1] = 2;
+	EXPECT_EQ(2, p[1]);
+	EXPECT_EQ(1, pool_used(self->nl, self->family, self->pool));
+	munmap(p, BS);
+	EXPECT_EQ(0, pool_used(self->nl, self->family, self->pool));
+}
+
+TEST_F(buf, fork_shares_the_mapping)
+{
+	volatile unsigned char *p;
+	struct memopt_alloc a;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, do_alloc(self->fd, self->pool, BS, &a));
+	p = map(self->fd, &a, 0, BS, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 7;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (p[0] != 7)
+			_exit(1);
+		p[1] = 9;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(9, p[1]);
+	munmap((void *)p, BS);
+	EXPECT_EQ(0, do_free(self->fd, a.handle));
+}
+
+TEST_F(buf, exit_and_kill_release_everything)
+{
+	int status, i;
+	pid_t pid;
+
+	for (i = 0; i < 2; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct memopt_alloc a;
+			int fd = open(DEV, O_RDWR);
+
+			if (fd < 0 || do_alloc(fd, self->pool, 4 * BS, &a) ||
+			    map(fd, &a, 0, 4 * BS, PROT_READ | PROT_WRITE) == MAP_FAILED)
+				_exit(1);
+			if (i == 1)
+				pause();	/* killed below */
+			_exit(0);
+		}
+		if (i == 1) {
+			while (pool_used(self->nl, self->family, self->pool) < 4)
+				usleep(10000);
+			kill(pid, SIGKILL);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, pool_used(self->nl, self->family, self->pool));
+	}
+}
+
+TEST_F(buf, another_session_never_sees_old_contents)
+{
+	struct memopt_alloc a;
+	unsigned char *p;
+	int i;
+
+	/* Session 0 is the fixture's; session 1 a new one, after it. */
+	for (i = 0; i < 2; i++) {
+		int fd = i ? open(DEV, O_RDWR | O_CLOEXEC) : self->fd;
+		size_t j;
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, do_alloc(fd, self->pool, 8 * BS, &a));
+		p = map(fd, &a, 0, 8 * BS, PROT_READ | PROT_WRITE);
+		ASSERT_NE(MAP_FAILED, p);
+		for (j = 0; j < 8 * BS; j++)
+			ASSERT_EQ(0, p[j]) TH_LOG("byte %zu of session %d's buffer is not zero", j, i);
+		memset(p, 0xa5, 8 * BS);
+		munmap(p, 8 * BS);
+		ASSERT_EQ(0, do_free(fd, a.handle));
+		if (i)
+			close(fd);
+	}
+}
+
+TEST_F(buf, pool_permissions_are_enforced)
+{
+	struct genl_req r;
+	int status;
+	pid_t pid;
+
+	/* Mode 0660, owned by root: the unprivileged child is refused. */
+	for (int mode = 0660; ; mode = 0662) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct memopt_alloc a;
+			int fd, ret;
+
+			if (setgid(65534) || setuid(65534))
+				_exit(10);
+			fd = open(DEV, O_RDWR);
+			if (fd < 0)
+				_exit(11);
+			ret = do_alloc(fd, self->pool, BS, &a);
+			_exit(ret == 0 ? 0 : ret == -EACCES ? 20 : 30);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(mode == 0660 ? 20 : 0, WEXITSTATUS(status));
+		if (mode == 0662)
+			break;
+		/* Writable by others: allowed. */
+		genl_req_init(&r, self->family, MEMOPT_CMD_POOL_SET, 0);
+		genl_put_u32(&r, MEMOPT_A_POOL_ID, self->pool);
+		genl_put_u32(&r, MEMOPT_A_POOL_MODE, 0662);
+		ASSERT_EQ(0, genl_do(self->nl, &r, &rep));
+	}
+}
+
+TEST_HARNESS_MAIN
