@@ -399,11 +399,22 @@ TEST_F(buf, exit_and_kill_release_everything)
 			_exit(0);
 		}
 		if (i == 1) {
-			while (pool_used(self->nl, self->family, self->pool) < 4)
+			/* Kill it only once it holds its 4 blocks (a failed child ends the wait). */
+			while (pool_used(self->nl, self->family, self->pool) < 4 &&
+			       waitpid(pid, &status, WNOHANG) == 0)
 				usleep(10000);
+			ASSERT_EQ(4, pool_used(self->nl, self->family, self->pool));
 			kill(pid, SIGKILL);
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		/* The child really allocated and mapped (exit 0), or was killed holding it. */
+		if (i == 0) {
+			ASSERT_TRUE(WIFEXITED(status));
+			ASSERT_EQ(0, WEXITSTATUS(status));
+		} else {
+			ASSERT_TRUE(WIFSIGNALED(status));
+			ASSERT_EQ(SIGKILL, WTERMSIG(status));
+		}
 		EXPECT_EQ(0, pool_used(self->nl, self->family, self->pool));
 	}
 }
