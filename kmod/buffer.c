@@ -14,7 +14,9 @@
 #include <linux/err.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "buffer.h"
 #include "pool.h"
@@ -81,6 +83,7 @@ struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size)
 	buf->pool = pool;
 	return buf;
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_buf_alloc);
 
 /**
  * memopt_buf_get() - take a reference to a buffer
@@ -92,6 +95,7 @@ void memopt_buf_get(struct memopt_buf *buf)
 {
 	kref_get(&buf->ref);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_buf_get);
 
 static void memopt_buf_release(struct kref *ref)
 {
@@ -113,6 +117,7 @@ void memopt_buf_put(struct memopt_buf *buf)
 {
 	kref_put(&buf->ref, memopt_buf_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(memopt_buf_put);
 
 /**
  * memopt_buf_set_label() - name a buffer for reports

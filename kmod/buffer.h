@@ -16,8 +16,10 @@ struct page;
 /**
  * struct memopt_buf - a buffer: whole blocks of one pool, refcounted
  * @ref: holders: each session handle (dropped by MEMOPT_IOC_FREE or the
- *	session's release), each mapping (vm_ops open/close), each kernel
- *	user of memopt_buf_get(); the buffer returns to its pool with the last
+ *	session's release), each mapping of /dev/memopt or of a dma-buf
+ *	(vm_ops open/close), each exported dma-buf (dropped at its release),
+ *	each kernel user of memopt_buf_get(); the buffer returns to its pool
+ *	with the last
  * @id: unique, never reused; the same in every session
  * @pool: the pool the blocks come from, a reference held until release
  * @size: bytes (whole blocks)

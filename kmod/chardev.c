@@ -15,6 +15,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -26,6 +28,7 @@
 
 #include "buffer.h"
 #include "chardev.h"
+#include "dmabuf.h"
 #include "mmap.h"
 #include "pool.h"
 
@@ -36,20 +39,42 @@
  * memopt_session_buf() - the buffer a handle names, with a reference
  * @s: the session
  * @handle: the handle
+ * @rdonly: set to whether the handle is read-only (may be NULL)
  *
  * Context: Any context.
  * Return: the buffer, which the caller must put, or NULL.
  */
-struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle)
+struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle, bool *rdonly)
 {
 	struct memopt_buf *buf;
 
 	xa_lock(&s->handles);
 	buf = xa_load(&s->handles, handle);
-	if (buf)
+	if (buf) {
 		memopt_buf_get(buf);
+		if (rdonly)
+			*rdonly = xa_get_mark(&s->handles, handle, MEMOPT_HANDLE_RO_MARK);
+	}
 	xa_unlock(&s->handles);
 	return buf;
+}
+
+/*
+ * Give @buf a new handle in @s; the handle takes over the caller's
+ * reference, which the caller still owns on failure.
+ */
+static int memopt_session_add(struct memopt_session *s, struct memopt_buf *buf,
+			      bool rdonly, u32 *handle)
+{
+	int ret;
+
+	xa_lock(&s->handles);
+	ret = __xa_alloc(&s->handles, handle, buf, XA_LIMIT(1, MEMOPT_HANDLE_MAX),
+			 GFP_KERNEL);
+	if (!ret && rdonly)
+		__xa_set_mark(&s->handles, *handle, MEMOPT_HANDLE_RO_MARK);
+	xa_unlock(&s->handles);
+	return ret == -EBUSY ? -EMFILE : ret;
 }
 
 static int memopt_ioc_alloc(struct memopt_session *s, void *arg)
@@ -73,10 +98,9 @@ static int memopt_ioc_alloc(struct memopt_session *s, void *arg)
 		ret = PTR_ERR(buf);
 		goto out;
 	}
-	ret = xa_alloc(&s->handles, &handle, buf, XA_LIMIT(1, MEMOPT_HANDLE_MAX), GFP_KERNEL);
+	ret = memopt_session_add(s, buf, false, &handle);
 	if (ret) {
 		memopt_buf_put(buf);
-		ret = ret == -EBUSY ? -EMFILE : ret;
 		goto out;
 	}
 	a->handle = handle;
@@ -117,12 +141,14 @@ static int memopt_ioc_info(struct memopt_session *s, void *arg)
 	struct memopt_info *i = arg;
 	struct memopt_pool_params p;
 	struct memopt_buf *buf;
+	bool rdonly;
 
 	if (i->flags)
 		return -EINVAL;
-	buf = memopt_session_buf(s, i->handle);
+	buf = memopt_session_buf(s, i->handle, &rdonly);
 	if (!buf)
 		return -ENOENT;
+	i->handle_flags = rdonly ? MEMOPT_HANDLE_RDONLY : 0;
 	memopt_pool_params(buf->pool, &p);
 	i->pool_id = memopt_pool_id(buf->pool);
 	i->block_size = p.block_size;
@@ -142,7 +168,7 @@ static int memopt_ioc_set_label(struct memopt_session *s, void *arg)
 
 	if (l->flags)
 		return -EINVAL;
-	buf = memopt_session_buf(s, l->handle);
+	buf = memopt_session_buf(s, l->handle, NULL);
 	if (!buf)
 		return -ENOENT;
 	ret = memopt_buf_set_label(buf, l->label);
@@ -169,45 +195,143 @@ static int memopt_ioc_pool_lookup(struct memopt_session *s, void *arg)
 }
 
 /**
+ * struct memopt_ioctl_call - an ioctl argument and what its command keeps
+ * @arg: the kernel copy of the argument
+ * @dmabuf: MEMOPT_IOC_EXPORT's dma-buf, whose fd is reserved but not yet
+ *	installed (see memopt_ioc_export_commit())
+ */
+struct memopt_ioctl_call {
+	union {
+		struct memopt_alloc alloc;
+		struct memopt_free free;
+		struct memopt_info info;
+		struct memopt_set_label set_label;
+		struct memopt_pool_lookup pool_lookup;
+		struct memopt_export export;
+		struct memopt_import import;
+	} arg;
+	struct dma_buf *dmabuf;
+};
+
+/*
+ * The fd is reserved here and installed only once the result reached user
+ * space (memopt_ioc_export_commit), so that a failed copy can take it back
+ * (memopt_ioc_export_undo) before any other thread can see it.
+ */
+static int memopt_ioc_export(struct memopt_session *s, void *arg)
+{
+	struct memopt_ioctl_call *call = container_of(arg, struct memopt_ioctl_call, arg);
+	struct memopt_export *e = arg;
+	struct dma_buf *dmabuf;
+	struct memopt_buf *buf;
+	bool rdonly;
+	int fd;
+
+	if ((e->flags & ~MEMOPT_EXPORT_VALID_FLAGS) || e->reserved)
+		return -EINVAL;
+	buf = memopt_session_buf(s, e->handle, &rdonly);
+	if (!buf)
+		return -ENOENT;
+	if (rdonly && !(e->flags & MEMOPT_EXPORT_RDONLY)) {
+		memopt_buf_put(buf);
+		return -EACCES;
+	}
+	dmabuf = memopt_dmabuf_export(buf, e->flags & MEMOPT_EXPORT_RDONLY);
+	memopt_buf_put(buf);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	fd = get_unused_fd_flags(e->flags & MEMOPT_EXPORT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	e->fd = fd;
+	call->dmabuf = dmabuf;
+	return 0;
+}
+
+static void memopt_ioc_export_commit(struct memopt_session *s, void *arg)
+{
+	struct memopt_ioctl_call *call = container_of(arg, struct memopt_ioctl_call, arg);
+
+	/* The fd takes over the dma-buf's file reference. */
+	fd_install(call->arg.export.fd, call->dmabuf->file);
+}
+
+static void memopt_ioc_export_undo(struct memopt_session *s, void *arg)
+{
+	struct memopt_ioctl_call *call = container_of(arg, struct memopt_ioctl_call, arg);
+
+	put_unused_fd(call->arg.export.fd);
+	dma_buf_put(call->dmabuf);
+}
+
+static int memopt_ioc_import(struct memopt_session *s, void *arg)
+{
+	struct memopt_import *im = arg;
+	struct memopt_buf *buf;
+	bool rdonly;
+	int ret;
+
+	if (im->flags)
+		return -EINVAL;
+	buf = memopt_dmabuf_import(im->fd, &rdonly);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = memopt_session_add(s, buf, rdonly, &im->handle);
+	if (ret) {
+		memopt_buf_put(buf);
+		return ret;
+	}
+	im->handle_flags = rdonly ? MEMOPT_HANDLE_RDONLY : 0;
+	im->size = buf->size;
+	im->mmap_offset = (u64)im->handle << MEMOPT_BUF_SHIFT;
+	return 0;
+}
+
+static void memopt_ioc_import_undo(struct memopt_session *s, void *arg)
+{
+	memopt_session_free(s, ((struct memopt_import *)arg)->handle);
+}
+
+/**
  * struct memopt_ioctl - one ioctl command
  * @cmd: the command as this kernel defines it (its size is the newest)
  * @min_size: the first published size of its struct, the smallest accepted
  * @fn: does the work on a kernel copy of the argument
+ * @commit: completes @fn once its result was copied back (may be NULL)
  * @undo: reverts @fn when its result cannot be copied back (may be NULL)
  */
 struct memopt_ioctl {
 	unsigned int cmd;
 	size_t min_size;
 	int (*fn)(struct memopt_session *s, void *arg);
+	void (*commit)(struct memopt_session *s, void *arg);
 	void (*undo)(struct memopt_session *s, void *arg);
 };
 
 /* Indexed by command number; min_size is the first published struct size. */
 static const struct memopt_ioctl memopt_ioctls[] = {
 	[0x00] = { MEMOPT_IOC_ALLOC, sizeof(struct memopt_alloc),
-		   memopt_ioc_alloc, memopt_ioc_alloc_undo },
-	[0x01] = { MEMOPT_IOC_FREE, sizeof(struct memopt_free), memopt_ioc_free, NULL },
-	[0x02] = { MEMOPT_IOC_INFO, sizeof(struct memopt_info), memopt_ioc_info, NULL },
+		   memopt_ioc_alloc, NULL, memopt_ioc_alloc_undo },
+	[0x01] = { MEMOPT_IOC_FREE, sizeof(struct memopt_free), memopt_ioc_free },
+	[0x02] = { MEMOPT_IOC_INFO, offsetofend(struct memopt_info, label),
+		   memopt_ioc_info },
 	[0x03] = { MEMOPT_IOC_SET_LABEL, sizeof(struct memopt_set_label),
-		   memopt_ioc_set_label, NULL },
+		   memopt_ioc_set_label },
 	[0x04] = { MEMOPT_IOC_POOL_LOOKUP, sizeof(struct memopt_pool_lookup),
-		   memopt_ioc_pool_lookup, NULL },
-};
-
-/* Big enough for the largest ioctl struct. */
-union memopt_ioctl_arg {
-	struct memopt_alloc alloc;
-	struct memopt_free free;
-	struct memopt_info info;
-	struct memopt_set_label set_label;
-	struct memopt_pool_lookup pool_lookup;
+		   memopt_ioc_pool_lookup },
+	[0x05] = { MEMOPT_IOC_EXPORT, sizeof(struct memopt_export), memopt_ioc_export,
+		   memopt_ioc_export_commit, memopt_ioc_export_undo },
+	[0x06] = { MEMOPT_IOC_IMPORT, sizeof(struct memopt_import), memopt_ioc_import,
+		   NULL, memopt_ioc_import_undo },
 };
 
 static long memopt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 	const struct memopt_ioctl *ioc;
-	union memopt_ioctl_arg karg;
+	struct memopt_ioctl_call call;
 	size_t usize, ksize;
 	unsigned int nr;
 	int ret;
@@ -223,19 +347,21 @@ static long memopt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	ksize = _IOC_SIZE(ioc->cmd);
 	if (!ioc->fn || _IOC_DIR(cmd) != _IOC_DIR(ioc->cmd) || usize < ioc->min_size)
 		return -ENOTTY;
-	BUILD_BUG_ON(sizeof(karg) > 256);
-	memset(&karg, 0, sizeof(karg));
-	ret = copy_struct_from_user(&karg, ksize, uarg, usize);
+	BUILD_BUG_ON(sizeof(call) > 256);
+	memset(&call, 0, sizeof(call));
+	ret = copy_struct_from_user(&call.arg, ksize, uarg, usize);
 	if (ret)
 		return ret;
-	ret = ioc->fn(file->private_data, &karg);
+	ret = ioc->fn(file->private_data, &call.arg);
 	if (ret || !(_IOC_DIR(cmd) & _IOC_READ))
 		return ret;
-	if (copy_to_user(uarg, &karg, min(usize, ksize))) {
+	if (copy_to_user(uarg, &call.arg, min(usize, ksize))) {
 		if (ioc->undo)
-			ioc->undo(file->private_data, &karg);
+			ioc->undo(file->private_data, &call.arg);
 		return -EFAULT;
 	}
+	if (ioc->commit)
+		ioc->commit(file->private_data, &call.arg);
 	return 0;
 }
 

@@ -7,17 +7,20 @@
 
 struct memopt_buf;
 
+/* The xarray mark of read-only handles (MEMOPT_HANDLE_RDONLY). */
+#define MEMOPT_HANDLE_RO_MARK	XA_MARK_1
+
 /**
  * struct memopt_session - one open() of /dev/memopt
  * @handles: handle -> struct memopt_buf, one buffer reference per handle;
  *	its xa_lock makes a lookup and the reference it takes atomic against
- *	MEMOPT_IOC_FREE
+ *	MEMOPT_IOC_FREE; a handle marked MEMOPT_HANDLE_RO_MARK is read-only
  */
 struct memopt_session {
 	struct xarray handles;
 };
 
-struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle);
+struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle, bool *rdonly);
 
 int memopt_chardev_init(void);
 void memopt_chardev_exit(void);

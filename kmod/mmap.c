@@ -16,6 +16,8 @@
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <kunit/visibility.h>
 
 #include "buffer.h"
 #include "chardev.h"
@@ -49,11 +51,47 @@ static vm_fault_t memopt_vm_fault(struct vm_fault *vmf)
 	return 0;
 }
 
-static const struct vm_operations_struct memopt_vm_ops = {
+VISIBLE_IF_KUNIT const struct vm_operations_struct memopt_vm_ops = {
 	.open	= memopt_vm_open,
 	.close	= memopt_vm_close,
 	.fault	= memopt_vm_fault,
 };
+EXPORT_SYMBOL_IF_KUNIT(memopt_vm_ops);
+
+/**
+ * memopt_buf_mmap() - map pages of a buffer into a new mapping
+ * @buf: the buffer; the mapping takes its own reference on success
+ * @vma: the new mapping, shared and not executable
+ * @first: the buffer's page at vma->vm_start
+ *
+ * Used for mmap() of /dev/memopt and of exported dma-bufs alike.
+ *
+ * Context: Process context, mmap lock held for writing.
+ * Return: 0; -EINVAL for a private mapping or one beyond the buffer;
+ * -EPERM for an executable one; -ENOMEM.
+ */
+int memopt_buf_mmap(struct memopt_buf *buf, struct vm_area_struct *vma, unsigned long first)
+{
+	unsigned long n = vma_pages(vma);
+	int ret;
+
+	/* MAP_SHARED of a read-only file sets VM_MAYSHARE but not VM_SHARED. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (first >= buf->nr_pages || n > buf->nr_pages - first)
+		return -EINVAL;
+	memopt_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYEXEC);
+	vma->vm_ops = &memopt_vm_ops;
+	vma->vm_private_data = buf;
+	/* A failed mmap() is unmapped without .close: no reference yet. */
+	ret = vm_insert_pages(vma, vma->vm_start, buf->pages + first, &n);
+	if (ret)
+		return ret;
+	memopt_buf_get(buf);	/* put in memopt_vm_close() */
+	return 0;
+}
 
 /**
  * memopt_mmap() - map (part of) a buffer of the session
@@ -62,38 +100,29 @@ static const struct vm_operations_struct memopt_vm_ops = {
  *
  * Context: Process context, mmap lock held for writing.
  * Return: 0; -EINVAL for MAP_PRIVATE, an offset that names no buffer of this
- * session, or a range beyond the buffer; -EPERM for PROT_EXEC; -ENOMEM.
+ * session, or a range beyond the buffer; -EPERM for PROT_EXEC; -EACCES for
+ * a writable mapping of a read-only handle; -ENOMEM.
  */
 int memopt_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct memopt_session *s = file->private_data;
-	unsigned long first = vma->vm_pgoff & MEMOPT_PGOFF_MASK;
 	unsigned long handle = vma->vm_pgoff >> MEMOPT_PGOFF_BITS;
-	unsigned long n = vma_pages(vma);
 	struct memopt_buf *buf;
+	bool rdonly;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
 	if (handle > U32_MAX)
 		return -EINVAL;
-	buf = memopt_session_buf(s, handle);
+	buf = memopt_session_buf(s, handle, &rdonly);
 	if (!buf)
 		return -EINVAL;
-	if (first >= buf->nr_pages || n > buf->nr_pages - first) {
-		memopt_buf_put(buf);
-		return -EINVAL;
-	}
-	memopt_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYEXEC);
-	vma->vm_ops = &memopt_vm_ops;
-	vma->vm_private_data = buf;
-	ret = vm_insert_pages(vma, vma->vm_start, buf->pages + first, &n);
-	if (ret) {
-		/* A failed mmap() is not closed: its reference is ours to drop. */
-		memopt_buf_put(buf);
-		return ret;
-	}
-	return 0;
+	ret = 0;
+	if (rdonly && (vma->vm_flags & VM_WRITE))
+		ret = -EACCES;
+	else if (rdonly)
+		memopt_vm_flags_mod(vma, 0, VM_MAYWRITE);
+	if (!ret)
+		ret = memopt_buf_mmap(buf, vma, vma->vm_pgoff & MEMOPT_PGOFF_MASK);
+	memopt_buf_put(buf);
+	return ret;
 }

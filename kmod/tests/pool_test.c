@@ -29,6 +29,7 @@
 #include <linux/string.h>
 
 #include "pool.h"
+#include "util.h"
 
 /* Concurrency case: workers, iterations each, blocks a worker holds. */
 #define MEMOPT_TEST_WORKERS	4
@@ -78,33 +79,6 @@ static int memopt_pool_test_init(struct kunit *test)
 	return kunit_add_action_or_reset(test, memopt_test_check_pages, ctx);
 }
 
-/* Drop both references memopt_pool_create() handed out. */
-static void memopt_test_pool_release(void *data)
-{
-	struct memopt_pool *pool = data;
-
-	memopt_pool_destroy(pool);
-	memopt_pool_put(pool);
-}
-
-/* A new unnamed pool, destroyed and put when the case ends. */
-static struct memopt_pool *memopt_test_pool(struct kunit *test, u32 block_size,
-					    u32 min, u32 max)
-{
-	struct memopt_pool_params p = {
-		.block_size = block_size,
-		.min = min,
-		.max = max,
-	};
-	struct memopt_pool_err err = {};
-	struct memopt_pool *pool;
-
-	pool = memopt_pool_create(&p, &err);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, pool, "pool create: %s", err.msg);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memopt_test_pool_release, pool), 0);
-	return pool;
-}
-
 static struct memopt_block **memopt_test_blocks(struct kunit *test, unsigned int n)
 {
 	struct memopt_block **b;
@@ -151,16 +125,6 @@ static void memopt_test_set_cap(struct kunit *test, unsigned long cap)
 
 	ctx->old_cap = memopt_pools_set_cap(cap);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, memopt_test_restore_cap, ctx), 0);
-}
-
-/*
- * Run the rest of the case on @cpu, so that it always uses that CPU's
- * magazine. Each case runs in a kthread of its own: nothing to restore.
- */
-static void memopt_test_pin(struct kunit *test, unsigned int cpu)
-{
-	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
-	KUNIT_ASSERT_EQ(test, raw_smp_processor_id(), cpu);
 }
 
 static void memopt_test_two_cpus(struct kunit *test, unsigned int *a, unsigned int *b)

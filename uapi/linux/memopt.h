@@ -165,7 +165,8 @@ enum memopt_a_stats {
  * /dev/memopt ioctls.
  *
  * Every open() of /dev/memopt is a session; buffers are named by per-session
- * handles (from 1), never by global names. A buffer is mapped with
+ * handles (from 1), never by global names, and shared between processes as
+ * dma-buf fds (MEMOPT_IOC_EXPORT, MEMOPT_IOC_IMPORT). A buffer is mapped with
  * mmap(fd, len, prot, MAP_SHARED, session_fd, mmap_offset + off): off a
  * page-aligned offset inside the buffer, off + len not beyond its end;
  * MAP_SHARED only, never PROT_EXEC. The offset is only valid in the
@@ -231,6 +232,12 @@ struct memopt_free {
  * @buf_id: out: the buffer's id, the same in every session and in leak
  *	reports
  * @label: out: the buffer's label, "" when none was set
+ * @handle_flags: out: MEMOPT_HANDLE_RDONLY if this handle may only be
+ *	mapped for reading (it was imported from a read-only dma-buf)
+ * @reserved: out: 0
+ *
+ * @handle_flags and @reserved were added after the first version of this
+ * struct; a caller built against the 72-byte version still works.
  */
 struct memopt_info {
 	__u32 handle;
@@ -241,7 +248,12 @@ struct memopt_info {
 	__u64 mmap_offset;
 	__u64 buf_id;
 	char label[MEMOPT_LABEL_SIZE];
+	__u32 handle_flags;
+	__u32 reserved;
 };
+
+/* The handle maps read-only and exports only with MEMOPT_EXPORT_RDONLY. */
+#define MEMOPT_HANDLE_RDONLY		0x1U
 
 /**
  * struct memopt_set_label - MEMOPT_IOC_SET_LABEL: name a buffer for reports
@@ -273,10 +285,63 @@ struct memopt_pool_lookup {
 	__u32 block_size;
 };
 
+/**
+ * struct memopt_export - MEMOPT_IOC_EXPORT: a buffer as a dma-buf fd
+ * @handle: in: the handle
+ * @flags: in: MEMOPT_EXPORT_CLOEXEC (the fd is close-on-exec),
+ *	MEMOPT_EXPORT_RDONLY (the fd is opened read-only: it, and any handle
+ *	imported from it, can only be mapped for reading)
+ * @fd: out: a new dma-buf file descriptor
+ * @reserved: must be 0
+ *
+ * The dma-buf holds the buffer until its last fd and mapping are gone. It
+ * can be passed to another process (SCM_RIGHTS), mapped with mmap()
+ * (MAP_SHARED, never PROT_EXEC), synchronised with DMA_BUF_IOCTL_SYNC,
+ * imported into any session with MEMOPT_IOC_IMPORT, and attached by any
+ * dma-buf importing driver. Errors: ENOENT (no such handle), EINVAL
+ * (unknown flags, reserved not 0), EACCES (a read-only handle exported
+ * without MEMOPT_EXPORT_RDONLY), EMFILE (no free fd), ENOMEM.
+ */
+struct memopt_export {
+	__u32 handle;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved;
+};
+
+#define MEMOPT_EXPORT_CLOEXEC		0x1U
+#define MEMOPT_EXPORT_RDONLY		0x2U
+#define MEMOPT_EXPORT_VALID_FLAGS	(MEMOPT_EXPORT_CLOEXEC | MEMOPT_EXPORT_RDONLY)
+
+/**
+ * struct memopt_import - MEMOPT_IOC_IMPORT: a new handle for a dma-buf fd
+ * @fd: in: a dma-buf fd exported by memopt (MEMOPT_IOC_EXPORT)
+ * @flags: in: none defined yet, must be 0
+ * @handle: out: a new handle in this session; each import gives a new one
+ * @handle_flags: out: MEMOPT_HANDLE_RDONLY if @fd is read-only
+ * @size: out: the buffer's size in bytes
+ * @mmap_offset: out: mmap() the buffer at this offset of this session's fd
+ *
+ * Holding the fd is the permission: the pool's owner and mode are not
+ * checked again. The new handle holds the buffer on its own; @fd may be
+ * closed. Errors: EBADF (@fd is not open), EINVAL (@fd is not a dma-buf,
+ * or a dma-buf from another exporter; flags not 0), EMFILE (no free handle).
+ */
+struct memopt_import {
+	__s32 fd;
+	__u32 flags;
+	__u32 handle;
+	__u32 handle_flags;
+	__u64 size;
+	__u64 mmap_offset;
+};
+
 #define MEMOPT_IOC_ALLOC	_IOWR(MEMOPT_IOC_MAGIC, 0x00, struct memopt_alloc)
 #define MEMOPT_IOC_FREE		_IOW(MEMOPT_IOC_MAGIC, 0x01, struct memopt_free)
 #define MEMOPT_IOC_INFO		_IOWR(MEMOPT_IOC_MAGIC, 0x02, struct memopt_info)
 #define MEMOPT_IOC_SET_LABEL	_IOW(MEMOPT_IOC_MAGIC, 0x03, struct memopt_set_label)
 #define MEMOPT_IOC_POOL_LOOKUP	_IOWR(MEMOPT_IOC_MAGIC, 0x04, struct memopt_pool_lookup)
+#define MEMOPT_IOC_EXPORT	_IOWR(MEMOPT_IOC_MAGIC, 0x05, struct memopt_export)
+#define MEMOPT_IOC_IMPORT	_IOWR(MEMOPT_IOC_MAGIC, 0x06, struct memopt_import)
 
 #endif /* _UAPI_LINUX_MEMOPT_H */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared by the buffer selftests: see testpool.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "testpool.h"
+
+struct genl_reply testpool_rep;
+
+/* Create a pool; returns its id, 0 on failure (see testpool_rep.msg). */
+uint32_t testpool_create(int nl, uint16_t family, const char *name, uint32_t block_size,
+			 uint32_t max, uint32_t mode)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_NEW, 0);
+	genl_put_str(&r, MEMOPT_A_POOL_NAME, name);
+	genl_put_u32(&r, MEMOPT_A_POOL_BLOCK_SIZE, block_size);
+	genl_put_u32(&r, MEMOPT_A_POOL_MAX, max);
+	genl_put_u32(&r, MEMOPT_A_POOL_MODE, mode);
+	if (genl_do(nl, &r, &testpool_rep))
+		return 0;
+	return genl_u32(testpool_rep.tb[MEMOPT_A_POOL_ID]);
+}
+
+/* Blocks of the pool in use, or -1. */
+long testpool_used(int nl, uint16_t family, uint32_t id)
+{
+	struct nlattr *st[GENL_MAXATTR];
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_GET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	if (genl_do(nl, &r, &testpool_rep) || !testpool_rep.tb[MEMOPT_A_POOL_STATS])
+		return -1;
+	genl_nested(testpool_rep.tb[MEMOPT_A_POOL_STATS], st);
+	return (long)genl_u64(st[MEMOPT_A_STATS_BLOCKS_USED]);
+}
+
+int testpool_set_mode(int nl, uint16_t family, uint32_t id, uint32_t mode)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_SET, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	genl_put_u32(&r, MEMOPT_A_POOL_MODE, mode);
+	return genl_do(nl, &r, &testpool_rep);
+}
+
+int testpool_destroy(int nl, uint16_t family, uint32_t id)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_POOL_DEL, 0);
+	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
+	return genl_do(nl, &r, &testpool_rep);
+}
+
+/* MEMOPT_IOC_ALLOC; 0 or -errno. */
+int memopt_do_alloc(int fd, uint32_t pool, uint64_t size, struct memopt_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->pool_id = pool;
+	a->size = size;
+	return ioctl(fd, MEMOPT_IOC_ALLOC, a) ? -errno : 0;
+}
+
+/* MEMOPT_IOC_FREE; 0 or -errno. */
+int memopt_do_free(int fd, uint32_t handle)
+{
+	struct memopt_free f = { .handle = handle };
+
+	return ioctl(fd, MEMOPT_IOC_FREE, &f) ? -errno : 0;
+}
+
+/* mmap() of [off, off + len) of the buffer, shared. */
+void *memopt_map(int fd, const struct memopt_alloc *a, size_t off, size_t len, int prot)
+{
+	return mmap(NULL, len, prot, MAP_SHARED, fd, a->mmap_offset + off);
+}
