@@ -19,9 +19,22 @@
 #include <kunit/visibility.h>
 
 #include "buffer.h"
+#include "ledger.h"
 #include "pool.h"
 
+/* Buffer ids, never reused: shared with the ledger (memopt_buf_next_id()). */
 static atomic64_t memopt_buf_ids = ATOMIC64_INIT(0);
+
+/**
+ * memopt_buf_next_id() - a new buffer id
+ *
+ * Context: Any context.
+ * Return: an id no buffer had before.
+ */
+u64 memopt_buf_next_id(void)
+{
+	return atomic64_inc_return(&memopt_buf_ids);
+}
 
 /* How many blocks @size needs, or 0 if no pool state could ever give them. */
 static unsigned int memopt_buf_blocks(const struct memopt_pool_params *p, u64 size)
@@ -75,12 +88,24 @@ struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size)
 			buf->pages[i * ppb + j] = buf->blocks[i]->pages[j];
 	kref_init(&buf->ref);
 	spin_lock_init(&buf->lock);
-	buf->id = atomic64_inc_return(&memopt_buf_ids);
+	INIT_LIST_HEAD(&buf->holders);
 	buf->nr_blocks = n;
 	buf->nr_pages = n * ppb;
 	buf->size = (u64)n * p.block_size;
-	memopt_pool_get(pool);
+	buf->requested = size;
 	buf->pool = pool;
+	/* The ledger numbers the buffers it keeps, in order; others get one here. */
+	ret = memopt_ledger_add(buf);
+	if (ret < 0) {
+		memopt_pool_free(pool, n, buf->blocks);
+		kvfree(buf->pages);
+		kvfree(buf);
+		return ERR_PTR(ret);
+	}
+	if (!ret)
+		buf->id = memopt_buf_next_id();
+	memopt_pool_get(pool);
+	memopt_pool_account(pool, n, size);
 	return buf;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_buf_alloc);
@@ -101,6 +126,8 @@ static void memopt_buf_release(struct kref *ref)
 {
 	struct memopt_buf *buf = container_of(ref, struct memopt_buf, ref);
 
+	memopt_ledger_del(buf);
+	memopt_pool_account(buf->pool, -(long)buf->nr_blocks, -(s64)buf->requested);
 	memopt_pool_free(buf->pool, buf->nr_blocks, buf->blocks);
 	memopt_pool_put(buf->pool);
 	kvfree(buf->pages);

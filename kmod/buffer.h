@@ -11,6 +11,7 @@
 
 struct memopt_pool;
 struct memopt_block;
+struct memopt_proc;
 struct page;
 
 /**
@@ -26,8 +27,18 @@ struct page;
  * @nr_blocks: blocks in @blocks
  * @nr_pages: pages in @pages
  * @pages: every page of every block, in order (for mapping)
- * @lock: protects @label
+ * @requested: bytes asked for at allocation
+ * @proc: the ledger's entry for the owner in this pool; NULL when the buffer
+ *	is not in the ledger (allocated with accounting off)
+ * @ledger_node: on the ledger's list of buffers, in id order
+ * @proc_node: on @proc's list of buffers, oldest first
+ * @created_ns: ktime_get_ns() at allocation
+ * @suspect: MEMOPT_LEAK_* reasons already reported (ledger lock)
+ * @lock: protects @label, @holders and @lost_maps
  * @label: a name for reports, "" for none
+ * @holders: struct memopt_holder of every process and kind holding it
+ *	(kept for buffers in the ledger only)
+ * @lost_maps: mappings whose holder record could not be allocated
  * @blocks: the blocks
  */
 struct memopt_buf {
@@ -38,8 +49,16 @@ struct memopt_buf {
 	unsigned int nr_blocks;
 	unsigned int nr_pages;
 	struct page **pages;
-	spinlock_t lock;		/* protects label */
+	u64 requested;
+	struct memopt_proc *proc;
+	struct list_head ledger_node;
+	struct list_head proc_node;
+	u64 created_ns;
+	u32 suspect;
+	spinlock_t lock;		/* protects label, holders, lost_maps */
 	char label[MEMOPT_LABEL_SIZE];
+	struct list_head holders;
+	unsigned int lost_maps;
 	struct memopt_block *blocks[];
 };
 
@@ -48,6 +67,7 @@ struct memopt_buf {
 #define MEMOPT_BUF_MAX		BIT_ULL(MEMOPT_BUF_SHIFT)
 
 struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size);
+u64 memopt_buf_next_id(void);
 void memopt_buf_get(struct memopt_buf *buf);
 void memopt_buf_put(struct memopt_buf *buf);
 int memopt_buf_set_label(struct memopt_buf *buf, const char *label);

@@ -29,6 +29,7 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "dmabuf.h"
+#include "ledger.h"
 #include "mmap.h"
 #include "pool.h"
 
@@ -68,13 +69,25 @@ static int memopt_session_add(struct memopt_session *s, struct memopt_buf *buf,
 {
 	int ret;
 
+	ret = memopt_holder_get(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
+	if (ret)
+		return ret;
 	xa_lock(&s->handles);
 	ret = __xa_alloc(&s->handles, handle, buf, XA_LIMIT(1, MEMOPT_HANDLE_MAX),
 			 GFP_KERNEL);
 	if (!ret && rdonly)
 		__xa_set_mark(&s->handles, *handle, MEMOPT_HANDLE_RO_MARK);
 	xa_unlock(&s->handles);
+	if (ret)
+		memopt_holder_put(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
 	return ret == -EBUSY ? -EMFILE : ret;
+}
+
+/* Drop a handle's reference and its place among the buffer's holders. */
+static void memopt_session_put(struct memopt_session *s, struct memopt_buf *buf)
+{
+	memopt_holder_put(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
+	memopt_buf_put(buf);
 }
 
 static int memopt_ioc_alloc(struct memopt_session *s, void *arg)
@@ -118,7 +131,7 @@ static int memopt_session_free(struct memopt_session *s, u32 handle)
 
 	if (!buf)
 		return -ENOENT;
-	memopt_buf_put(buf);
+	memopt_session_put(s, buf);
 	return 0;
 }
 
@@ -372,6 +385,7 @@ static int memopt_open(struct inode *inode, struct file *file)
 	if (!s)
 		return -ENOMEM;
 	xa_init_flags(&s->handles, XA_FLAGS_ALLOC1);
+	s->owner = get_pid(task_tgid(current));	/* put in memopt_release() */
 	file->private_data = s;
 	return nonseekable_open(inode, file);
 }
@@ -384,9 +398,10 @@ static int memopt_release(struct inode *inode, struct file *file)
 
 	xa_for_each(&s->handles, handle, buf) {
 		xa_erase(&s->handles, handle);
-		memopt_buf_put(buf);
+		memopt_session_put(s, buf);
 	}
 	xa_destroy(&s->handles);
+	put_pid(s->owner);
 	kfree(s);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define _MEMOPT_CHARDEV_H
 
 #include <linux/miscdevice.h>
+#include <linux/pid.h>
 #include <linux/xarray.h>
 
 struct memopt_buf;
@@ -15,9 +16,12 @@ struct memopt_buf;
  * @handles: handle -> struct memopt_buf, one buffer reference per handle;
  *	its xa_lock makes a lookup and the reference it takes atomic against
  *	MEMOPT_IOC_FREE; a handle marked MEMOPT_HANDLE_RO_MARK is read-only
+ * @owner: the process that opened the session (a reference): the ledger
+ *	counts the session's handles as that process's
  */
 struct memopt_session {
 	struct xarray handles;
+	struct pid *owner;
 };
 
 struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle, bool *rdonly);

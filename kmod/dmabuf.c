@@ -33,6 +33,7 @@
 
 #include "buffer.h"
 #include "dmabuf.h"
+#include "ledger.h"
 #include "mmap.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
@@ -197,6 +198,7 @@ static void memopt_dmabuf_release(struct dma_buf *dmabuf)
 {
 	struct memopt_dmabuf *mdb = dmabuf->priv;
 
+	memopt_holder_put(mdb->buf, MEMOPT_HOLDER_DMABUF, NULL, NULL);
 	memopt_buf_put(mdb->buf);	/* taken in memopt_dmabuf_export() */
 	mutex_destroy(&mdb->lock);
 	kfree(mdb);
@@ -231,10 +233,16 @@ struct dma_buf *memopt_dmabuf_export(struct memopt_buf *buf, bool rdonly)
 	DEFINE_DMA_BUF_EXPORT_INFO(info);
 	struct memopt_dmabuf *mdb;
 	struct dma_buf *dmabuf;
+	int ret;
 
 	mdb = kzalloc(sizeof(*mdb), GFP_KERNEL);
 	if (!mdb)
 		return ERR_PTR(-ENOMEM);
+	ret = memopt_holder_get(buf, MEMOPT_HOLDER_DMABUF, NULL, NULL);
+	if (ret) {
+		kfree(mdb);
+		return ERR_PTR(ret);
+	}
 	mutex_init(&mdb->lock);
 	INIT_LIST_HEAD(&mdb->attachments);
 	mdb->buf = buf;
@@ -246,6 +254,7 @@ struct dma_buf *memopt_dmabuf_export(struct memopt_buf *buf, bool rdonly)
 	info.priv = mdb;
 	dmabuf = dma_buf_export(&info);
 	if (IS_ERR(dmabuf)) {
+		memopt_holder_put(buf, MEMOPT_HOLDER_DMABUF, NULL, NULL);
 		mutex_destroy(&mdb->lock);
 		kfree(mdb);
 		return dmabuf;

@@ -2,10 +2,10 @@
 /*
  * memopt: pooled, zero-copy, refcounted memory buffers.
  *
- * Module entry points. Subsystems start in dependency order (pools, then
- * the netlink family that controls them, then the device that hands out
- * their blocks) and stop in exactly the reverse order; each failure unwinds
- * what already started.
+ * Module entry points. Subsystems start in dependency order (pools, the
+ * netlink family that controls them, the leak ledger's detectors that
+ * report through it, then the device that hands out their blocks) and stop
+ * in exactly the reverse order; each failure unwinds what already started.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +14,7 @@
 #include <linux/sizes.h>
 
 #include "chardev.h"
+#include "ledger.h"
 #include "netlink.h"
 #include "pool.h"
 
@@ -41,6 +42,9 @@ static int __init memopt_init(void)
 	ret = memopt_netlink_init();
 	if (ret)
 		goto err_netlink;
+	ret = memopt_ledger_init();
+	if (ret)
+		goto err_ledger;
 	ret = memopt_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -49,6 +53,8 @@ static int __init memopt_init(void)
 	return 0;
 
 err_chardev:
+	memopt_ledger_exit();
+err_ledger:
 	memopt_netlink_exit();
 err_netlink:
 	memopt_pools_exit();
@@ -60,6 +66,7 @@ err_pools:
 static void __exit memopt_exit(void)
 {
 	memopt_chardev_exit();
+	memopt_ledger_exit();
 	memopt_netlink_exit();
 	memopt_pools_exit();
 	pr_info("unloaded\n");

@@ -22,20 +22,36 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "compat.h"
+#include "ledger.h"
 #include "mmap.h"
 
 /* Page offset bits inside a buffer; the bits above name the handle. */
 #define MEMOPT_PGOFF_BITS	(MEMOPT_BUF_SHIFT - PAGE_SHIFT)
 #define MEMOPT_PGOFF_MASK	((1UL << MEMOPT_PGOFF_BITS) - 1)
 
+/*
+ * A copy of a mapping: a split or a move in this process, or the child's
+ * copy at fork(), whose process is found when a dump asks (NULL pid).
+ */
 static void memopt_vm_open(struct vm_area_struct *vma)
 {
-	memopt_buf_get(vma->vm_private_data);
+	struct memopt_buf *buf = vma->vm_private_data;
+	struct pid *pid = vma->vm_mm == current->mm ? task_tgid(current) : NULL;
+
+	memopt_buf_get(buf);
+	if (memopt_holder_get(buf, MEMOPT_HOLDER_MAPPING, pid, vma->vm_mm)) {
+		spin_lock(&buf->lock);
+		buf->lost_maps++;
+		spin_unlock(&buf->lock);
+	}
 }
 
 static void memopt_vm_close(struct vm_area_struct *vma)
 {
-	memopt_buf_put(vma->vm_private_data);
+	struct memopt_buf *buf = vma->vm_private_data;
+
+	memopt_holder_put(buf, MEMOPT_HOLDER_MAPPING, NULL, vma->vm_mm);
+	memopt_buf_put(buf);
 }
 
 /* Only a page zapped since mmap() faults: give it back. */
@@ -87,6 +103,9 @@ int memopt_buf_mmap(struct memopt_buf *buf, struct vm_area_struct *vma, unsigned
 	vma->vm_private_data = buf;
 	/* A failed mmap() is unmapped without .close: no reference yet. */
 	ret = vm_insert_pages(vma, vma->vm_start, buf->pages + first, &n);
+	if (ret)
+		return ret;
+	ret = memopt_holder_get(buf, MEMOPT_HOLDER_MAPPING, task_tgid(current), vma->vm_mm);
 	if (ret)
 		return ret;
 	memopt_buf_get(buf);	/* put in memopt_vm_close() */

@@ -3,11 +3,13 @@
  * The "memopt" generic netlink family: memopt's control plane.
  *
  * Operations: pool new / del / set (admin only) and pool get (do: one pool
- * by id or name; dump: every pool). Each operation has its own strict
- * policy; every semantic rejection carries an extack message and, where
- * one attribute is at fault, points at it. Dumps are marked interrupted
- * (NLM_F_DUMP_INTR) when pools change under them. Creations, changes and
- * destructions are announced on the "monitor" multicast group.
+ * by id or name; dump: every pool); the ledger's buffer, process and leak
+ * dumps (ledger_nl.c). Each operation has its own strict policy; every
+ * semantic rejection carries an extack message and, where one attribute is
+ * at fault, points at it. Pool dumps are marked interrupted
+ * (NLM_F_DUMP_INTR) when pools change under them. Creations, changes,
+ * destructions and the ledger's events are announced on the "monitor"
+ * multicast group.
  *
  * The family is described for generic tooling by
  * Documentation/netlink/specs/memopt.yaml.
@@ -21,6 +23,7 @@
 #include <linux/memopt.h>
 
 #include "compat.h"
+#include "ledger.h"
 #include "netlink.h"
 #include "pool.h"
 
@@ -38,7 +41,7 @@ static struct netlink_range_validation memopt_block_size_range = {
 	.max = MEMOPT_BLOCK_SIZE_MAX,
 };
 
-static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_MODE + 1] = {
+static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_GROWTH_WINDOW + 1] = {
 	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
 	[MEMOPT_A_POOL_BLOCK_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &memopt_block_size_range),
 	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
@@ -48,9 +51,11 @@ static const struct nla_policy memopt_pool_new_policy[MEMOPT_A_POOL_MODE + 1] = 
 	[MEMOPT_A_POOL_UID]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_GID]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_MODE]		= NLA_POLICY_MAX(NLA_U32, MEMOPT_POOL_MODE_MAX),
+	[MEMOPT_A_POOL_GROWTH]		= { .type = NLA_U64 },
+	[MEMOPT_A_POOL_GROWTH_WINDOW]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_MODE + 1] = {
+static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_GROWTH_WINDOW + 1] = {
 	[MEMOPT_A_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
 	[MEMOPT_A_POOL_MIN]		= { .type = NLA_U32 },
@@ -60,6 +65,8 @@ static const struct nla_policy memopt_pool_set_policy[MEMOPT_A_POOL_MODE + 1] = 
 	[MEMOPT_A_POOL_UID]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_GID]		= { .type = NLA_U32 },
 	[MEMOPT_A_POOL_MODE]		= NLA_POLICY_MAX(NLA_U32, MEMOPT_POOL_MODE_MAX),
+	[MEMOPT_A_POOL_GROWTH]		= { .type = NLA_U64 },
+	[MEMOPT_A_POOL_GROWTH_WINDOW]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 /* Pool del and get: the pool, by id or by name. */
@@ -68,7 +75,21 @@ static const struct nla_policy memopt_pool_sel_policy[MEMOPT_A_POOL_NAME + 1] = 
 	[MEMOPT_A_POOL_NAME]		= { .type = NLA_NUL_STRING },
 };
 
-VISIBLE_IF_KUNIT struct genl_family memopt_genl_family;
+/* Buffer dump filters. */
+static const struct nla_policy memopt_buf_get_policy[MEMOPT_A_BUF_LABEL + 1] = {
+	[MEMOPT_A_BUF_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMOPT_A_BUF_OWNER_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMOPT_A_BUF_LABEL]		= { .type = NLA_NUL_STRING, .len = MEMOPT_LABEL_SIZE - 1 },
+	[MEMOPT_A_BUF_AGE_MS]		= { .type = NLA_U64 },
+};
+
+/* Process dump filters. */
+static const struct nla_policy memopt_proc_get_policy[MEMOPT_A_PROC_POOL_ID + 1] = {
+	[MEMOPT_A_PROC_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMOPT_A_PROC_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+struct genl_family memopt_genl_family;
 
 /*
  * Serialises pool changes (new, del, set) with their replies and
@@ -91,7 +112,9 @@ static int memopt_nl_put_stats(struct sk_buff *skb, struct memopt_pool *pool)
 		F(FAIL_POOL_MAX, fail_pool_max),	F(FAIL_GLOBAL_CAP, fail_global_cap),
 		F(FAIL_NOMEM, fail_nomem),		F(MAG_HITS, mag_hits),
 		F(MAG_MISSES, mag_misses),		F(ORDER_FALLBACKS, order_fallbacks),
-		F(SHRINKER_BLOCKS, shrinker_blocks),
+		F(SHRINKER_BLOCKS, shrinker_blocks),	F(BYTES_USED, bytes_used),
+		F(BYTES_REQUESTED, bytes_requested),	F(PEAK_USED, peak_used),
+		F(BUFFERS, buffers),			F(BYTES_STRANDED, bytes_stranded),
 #undef F
 	};
 	struct memopt_pool_stats st;
@@ -114,10 +137,13 @@ static int memopt_nl_put_stats(struct sk_buff *skb, struct memopt_pool *pool)
 	return 0;
 }
 
-/* One pool message; @cb is set for dumps (consistency marking). */
+/*
+ * One pool message; @cb is set for dumps (consistency marking), @event for
+ * event notifications (&enum memopt_event, else 0).
+ */
 static int memopt_nl_pool_fill(struct sk_buff *skb, struct memopt_pool *pool,
 			       u32 portid, u32 seq, int flags, u8 cmd,
-			       struct netlink_callback *cb)
+			       struct netlink_callback *cb, u32 event)
 {
 	struct memopt_pool_params p;
 	void *hdr;
@@ -138,6 +164,11 @@ static int memopt_nl_pool_fill(struct sk_buff *skb, struct memopt_pool *pool,
 	    nla_put_u32(skb, MEMOPT_A_POOL_UID, from_kuid_munged(&init_user_ns, p.uid)) ||
 	    nla_put_u32(skb, MEMOPT_A_POOL_GID, from_kgid_munged(&init_user_ns, p.gid)) ||
 	    nla_put_u32(skb, MEMOPT_A_POOL_MODE, p.mode) ||
+	    nla_put_u64_64bit(skb, MEMOPT_A_POOL_GROWTH, p.growth, MEMOPT_A_POOL_PAD) ||
+	    nla_put_u32(skb, MEMOPT_A_POOL_GROWTH_WINDOW, p.growth_window) ||
+	    (memopt_pool_is_dying(pool) && memopt_pool_buffers(pool) &&
+	     nla_put_flag(skb, MEMOPT_A_POOL_DYING)) ||
+	    (event && nla_put_u32(skb, MEMOPT_A_POOL_EVENT, event)) ||
 	    memopt_nl_put_stats(skb, pool)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -146,23 +177,112 @@ static int memopt_nl_pool_fill(struct sk_buff *skb, struct memopt_pool *pool,
 	return 0;
 }
 
-/* Announce a pool event on "monitor", if anyone listens. */
-static void memopt_nl_notify(struct memopt_pool *pool, u8 cmd)
+static bool memopt_nl_listened(void)
+{
+	return genl_has_listeners(&memopt_genl_family, &init_net, MEMOPT_MCGRP_MONITOR_IDX);
+}
+
+/* Tell the monitor group's listeners they missed an event (ENOBUFS on recv). */
+static void memopt_nl_event_lost(void)
+{
+	netlink_set_err(init_net.genl_sock, 0,
+			memopt_genl_family.mcgrp_offset + MEMOPT_MCGRP_MONITOR_IDX, -ENOBUFS);
+}
+
+static void memopt_nl_multicast(struct sk_buff *skb)
+{
+	genlmsg_multicast(&memopt_genl_family, skb, 0, MEMOPT_MCGRP_MONITOR_IDX, GFP_KERNEL);
+}
+
+/* Announce a pool on "monitor" (@event: &enum memopt_event, or 0). */
+static void memopt_nl_notify_event(struct memopt_pool *pool, u8 cmd, u32 event)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&memopt_genl_family, &init_net, MEMOPT_MCGRP_MONITOR_IDX))
+	if (!memopt_nl_listened())
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb || memopt_nl_pool_fill(skb, pool, 0, 0, 0, cmd, NULL)) {
+	if (!skb || memopt_nl_pool_fill(skb, pool, 0, 0, 0, cmd, NULL, event)) {
 		nlmsg_free(skb);
-		/* Tell the listeners they missed an event (ENOBUFS on recv). */
-		netlink_set_err(init_net.genl_sock, 0,
-				memopt_genl_family.mcgrp_offset + MEMOPT_MCGRP_MONITOR_IDX,
-				-ENOBUFS);
+		memopt_nl_event_lost();
 		return;
 	}
-	genlmsg_multicast(&memopt_genl_family, skb, 0, MEMOPT_MCGRP_MONITOR_IDX, GFP_KERNEL);
+	memopt_nl_multicast(skb);
+}
+
+static void memopt_nl_notify(struct memopt_pool *pool, u8 cmd)
+{
+	memopt_nl_notify_event(pool, cmd, 0);
+}
+
+/**
+ * memopt_nl_pool_event() - announce a pool event on "monitor"
+ * @pool: the pool
+ * @cmd: %MEMOPT_CMD_WATERMARK_NTF or %MEMOPT_CMD_EXHAUSTED_NTF
+ * @event: &enum memopt_event
+ *
+ * Context: Process context, may sleep.
+ */
+void memopt_nl_pool_event(struct memopt_pool *pool, u8 cmd, u32 event)
+{
+	mutex_lock(&memopt_nl_lock);
+	memopt_nl_notify_event(pool, cmd, event);
+	mutex_unlock(&memopt_nl_lock);
+}
+
+/**
+ * memopt_nl_pool_freed() - announce that a destroyed pool was freed
+ * @id: its id
+ * @name: its name
+ *
+ * Context: Process context, may sleep.
+ */
+void memopt_nl_pool_freed(u32 id, const char *name)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!memopt_nl_listened())
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	hdr = skb ? genlmsg_put(skb, 0, 0, &memopt_genl_family, 0,
+				MEMOPT_CMD_POOL_FREED_NTF) : NULL;
+	if (!hdr || nla_put_u32(skb, MEMOPT_A_POOL_ID, id) ||
+	    nla_put_string(skb, MEMOPT_A_POOL_NAME, name)) {
+		nlmsg_free(skb);
+		memopt_nl_event_lost();
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	mutex_lock(&memopt_nl_lock);
+	memopt_nl_multicast(skb);
+	mutex_unlock(&memopt_nl_lock);
+}
+
+/**
+ * memopt_nl_leak_event() - announce a leak suspicion on "monitor"
+ * @ev: the suspicion
+ *
+ * Context: Process context, may sleep.
+ */
+void memopt_nl_leak_event(const struct memopt_leak_event *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!memopt_nl_listened())
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	hdr = skb ? genlmsg_put(skb, 0, 0, &memopt_genl_family, 0, MEMOPT_CMD_LEAK_NTF) : NULL;
+	if (!hdr || memopt_nl_put_leak_event(skb, ev)) {
+		nlmsg_free(skb);
+		memopt_nl_event_lost();
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	mutex_lock(&memopt_nl_lock);
+	memopt_nl_multicast(skb);
+	mutex_unlock(&memopt_nl_lock);
 }
 
 static int memopt_nl_reply(struct memopt_pool *pool, struct genl_info *info)
@@ -173,7 +293,7 @@ static int memopt_nl_reply(struct memopt_pool *pool, struct genl_info *info)
 	if (!skb)
 		return -ENOMEM;
 	if (memopt_nl_pool_fill(skb, pool, info->snd_portid, info->snd_seq, 0,
-				info->genlhdr->cmd, NULL)) {
+				info->genlhdr->cmd, NULL, 0)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -265,9 +385,11 @@ static unsigned long memopt_nl_limits(struct genl_info *info, struct memopt_pool
 {
 	static const int attrs[] = {
 		MEMOPT_A_POOL_MIN, MEMOPT_A_POOL_MAX, MEMOPT_A_POOL_WATERMARK,
-		MEMOPT_A_POOL_LEAK_AGE, MEMOPT_A_POOL_MODE,
+		MEMOPT_A_POOL_LEAK_AGE, MEMOPT_A_POOL_MODE, MEMOPT_A_POOL_GROWTH_WINDOW,
 	};
-	u32 *fields[] = { &p->min, &p->max, &p->watermark, &p->leak_age, &p->mode };
+	u32 *fields[] = {
+		&p->min, &p->max, &p->watermark, &p->leak_age, &p->mode, &p->growth_window,
+	};
 	struct nlattr **tb = info->attrs;
 	unsigned long mask = 0;
 	unsigned int i;
@@ -277,6 +399,10 @@ static unsigned long memopt_nl_limits(struct genl_info *info, struct memopt_pool
 			continue;
 		*fields[i] = nla_get_u32(tb[attrs[i]]);
 		mask |= BIT(attrs[i]);
+	}
+	if (tb[MEMOPT_A_POOL_GROWTH]) {
+		p->growth = nla_get_u64(tb[MEMOPT_A_POOL_GROWTH]);
+		mask |= BIT(MEMOPT_A_POOL_GROWTH);
 	}
 	if (tb[MEMOPT_A_POOL_UID]) {
 		p->uid = make_kuid(current_user_ns(), nla_get_u32(tb[MEMOPT_A_POOL_UID]));
@@ -337,6 +463,8 @@ static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (memopt_pool_destroy(pool)) {
+		/* With MEMOPT_A_POOL_DYING while buffers still hold it. */
+		ret = memopt_nl_reply(pool, info);
 		memopt_nl_notify(pool, MEMOPT_CMD_POOL_DELETE_NTF);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "pool is being destroyed");
@@ -359,7 +487,7 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	mask = memopt_nl_limits(info, &p);
 	if (!mask) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to change: give min, max, watermark, leak age, uid, gid or mode");
+			       "nothing to change: give min, max, watermark, leak age, growth, growth window, uid, gid or mode");
 		return -EINVAL;
 	}
 	mutex_lock(&memopt_nl_lock);
@@ -418,7 +546,7 @@ static int memopt_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callbac
 	while ((pool = memopt_pool_get_next(&id))) {
 		ret = memopt_nl_pool_fill(skb, pool, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					  MEMOPT_CMD_POOL_GET, cb);
+					  MEMOPT_CMD_POOL_GET, cb, 0);
 		memopt_pool_put(pool);
 		if (ret)
 			break;
@@ -461,9 +589,31 @@ static const struct genl_ops memopt_genl_ops[] = {
 		.policy		= memopt_pool_sel_policy,
 		.maxattr	= ARRAY_SIZE(memopt_pool_sel_policy) - 1,
 	},
+	{
+		.cmd		= MEMOPT_CMD_BUF_GET,
+		.start		= memopt_nl_buf_start,
+		.dumpit		= memopt_nl_buf_dumpit,
+		.done		= memopt_nl_ledger_done,
+		.policy		= memopt_buf_get_policy,
+		.maxattr	= ARRAY_SIZE(memopt_buf_get_policy) - 1,
+	},
+	{
+		.cmd		= MEMOPT_CMD_PROC_GET,
+		.start		= memopt_nl_proc_start,
+		.dumpit		= memopt_nl_proc_dumpit,
+		.done		= memopt_nl_ledger_done,
+		.policy		= memopt_proc_get_policy,
+		.maxattr	= ARRAY_SIZE(memopt_proc_get_policy) - 1,
+	},
+	{
+		.cmd		= MEMOPT_CMD_LEAK_GET,
+		.start		= memopt_nl_leak_start,
+		.dumpit		= memopt_nl_leak_dumpit,
+		.done		= memopt_nl_ledger_done,
+	},
 };
 
-VISIBLE_IF_KUNIT struct genl_family memopt_genl_family __ro_after_init = {
+struct genl_family memopt_genl_family __ro_after_init = {
 	.name		= MEMOPT_GENL_NAME,
 	.version	= MEMOPT_GENL_VERSION,
 	.module		= THIS_MODULE,

@@ -57,6 +57,7 @@
 #include <kunit/visibility.h>
 
 #include "compat.h"
+#include "ledger.h"
 #include "pool.h"
 
 /* Blocks of at most this size share a slab; larger ones have one each. */
@@ -133,6 +134,14 @@ struct memopt_mag {
  * @fail_nomem: allocations failed by the page allocator
  * @order_fallbacks: slabs allocated with a smaller order than wanted
  * @shrinker_blocks: blocks released by the shrinker
+ * @wm_above: use is at or above the watermark (for hysteresis)
+ * @exhausted: the &enum memopt_event of the latest failed allocation not
+ *	yet announced, 0 for none
+ * @exhausted_at: jiffies when an exhaustion was last announced
+ * @buf_blocks: blocks in live buffers (memopt_pool_account())
+ * @buf_requested: bytes the live buffers were asked for
+ * @buf_count: live buffers
+ * @peak_blocks: the highest @buf_blocks seen
  * @rcu: frees the pool after lockless registry readers are done
  */
 struct memopt_pool {
@@ -158,6 +167,14 @@ struct memopt_pool {
 	u64 fail_nomem;
 	u64 order_fallbacks;
 	u64 shrinker_blocks;
+	bool wm_above;
+	int exhausted;
+	unsigned long exhausted_at;
+
+	atomic64_t buf_blocks;
+	atomic64_t buf_requested;
+	atomic64_t buf_count;
+	atomic64_t peak_blocks;
 	struct rcu_head rcu;
 };
 
@@ -464,13 +481,18 @@ static void memopt_mag_refill(struct memopt_pool *pool, unsigned int got)
 static void memopt_pool_count_failure(struct memopt_pool *pool, int err)
 {
 	spin_lock(&pool->lock);
-	if (err == -ENOSPC)
+	if (err == -ENOSPC) {
 		pool->fail_pool_max++;
-	else if (err == -EDQUOT)
+		pool->exhausted = MEMOPT_EVENT_EXHAUSTED_MAX;
+	} else if (err == -EDQUOT) {
 		pool->fail_global_cap++;
-	else
+		pool->exhausted = MEMOPT_EVENT_EXHAUSTED_CAP;
+	} else {
 		pool->fail_nomem++;
+		pool->exhausted = MEMOPT_EVENT_EXHAUSTED_NOMEM;
+	}
 	spin_unlock(&pool->lock);
+	memopt_ledger_kick();
 }
 
 static noinline int memopt_pool_alloc_slow(struct memopt_pool *pool, unsigned int n,
@@ -602,6 +624,11 @@ static int memopt_pool_limits_check(const struct memopt_pool_params *p,
 		err->msg = "mode has permission bits only, at most 0777";
 		return -EINVAL;
 	}
+	if (!p->growth_window) {
+		err->attr = MEMOPT_A_POOL_GROWTH_WINDOW;
+		err->msg = "growth window must be at least 1 second";
+		return -EINVAL;
+	}
 	if (!uid_valid(p->uid) || !gid_valid(p->gid)) {
 		err->attr = uid_valid(p->uid) ? MEMOPT_A_POOL_GID : MEMOPT_A_POOL_UID;
 		err->msg = "uid or gid not mapped in the caller's user namespace";
@@ -713,6 +740,9 @@ static void memopt_pool_release(struct kref *ref)
 	spin_unlock(&pool->lock);
 	memopt_slabs_release(&release);
 	free_percpu(pool->mags);
+	/* Registered pools only: one that failed to be created was never news. */
+	if (pool->id)
+		memopt_ledger_pool_freed(pool->id, pool->params.name);
 	kfree_rcu(pool, rcu);
 }
 
@@ -788,7 +818,8 @@ out:
 
 /**
  * memopt_pool_create() - create a pool and allocate its reserve
- * @p: its parameters; an empty name asks for "pool<ID>"
+ * @params: its parameters; an empty name asks for "pool<ID>", a growth window
+ *	of 0 for %MEMOPT_GROWTH_WINDOW_DEFAULT
  * @err: filled with the attribute at fault and why, on failure
  *
  * Context: Process context, may sleep.
@@ -797,12 +828,15 @@ out:
  * parameters, -EEXIST for a name in use, -ENOMEM when the reserve cannot be
  * allocated (or no id is left), -EINTR when interrupted by a fatal signal.
  */
-struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
+struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *params,
 				       struct memopt_pool_err *err)
 {
+	struct memopt_pool_params np = *params, *p = &np;
 	struct memopt_pool *pool;
 	int ret;
 
+	if (!p->growth_window)
+		p->growth_window = MEMOPT_GROWTH_WINDOW_DEFAULT;
 	ret = memopt_pool_params_check(p, err);
 	if (ret)
 		return ERR_PTR(ret);
@@ -835,7 +869,8 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_pool_create);
  * @p: the new values
  * @mask: which to change: BIT(MEMOPT_A_POOL_MIN), BIT(MEMOPT_A_POOL_MAX),
  *	BIT(MEMOPT_A_POOL_WATERMARK), BIT(MEMOPT_A_POOL_LEAK_AGE),
- *	BIT(MEMOPT_A_POOL_UID), BIT(MEMOPT_A_POOL_GID), BIT(MEMOPT_A_POOL_MODE);
+ *	BIT(MEMOPT_A_POOL_UID), BIT(MEMOPT_A_POOL_GID), BIT(MEMOPT_A_POOL_MODE),
+ *	BIT(MEMOPT_A_POOL_GROWTH), BIT(MEMOPT_A_POOL_GROWTH_WINDOW);
  *	others are ignored. The rest keeps its current value, merged under the
  *	registry mutex so that concurrent changes of different fields compose.
  * @err: filled with the attribute at fault and why, on failure
@@ -870,6 +905,10 @@ int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p
 		np.watermark = p->watermark;
 	if (mask & BIT(MEMOPT_A_POOL_LEAK_AGE))
 		np.leak_age = p->leak_age;
+	if (mask & BIT(MEMOPT_A_POOL_GROWTH))
+		np.growth = p->growth;
+	if (mask & BIT(MEMOPT_A_POOL_GROWTH_WINDOW))
+		np.growth_window = p->growth_window;
 	if (mask & BIT(MEMOPT_A_POOL_UID))
 		np.uid = p->uid;
 	if (mask & BIT(MEMOPT_A_POOL_GID))
@@ -1099,6 +1138,150 @@ void memopt_pool_params(struct memopt_pool *pool, struct memopt_pool_params *p)
 	spin_unlock(&pool->lock);
 }
 
+/* Free blocks on the free lists of slabs that also have blocks out. */
+static unsigned long memopt_pool_stranded(struct memopt_pool *pool)
+{
+	struct memopt_slab *slab;
+	unsigned long n = 0;
+
+	lockdep_assert_held(&pool->lock);
+	list_for_each_entry(slab, &pool->partial, node)
+		n += slab->nr_free;
+	return n;
+}
+
+/**
+ * memopt_pool_account() - count blocks going into or out of a buffer
+ * @pool: the pool
+ * @nr_blocks: blocks the buffer took (positive) or gave back (negative)
+ * @requested: the bytes it was asked for, with the same sign
+ *
+ * One buffer per call. Keeps the exact peak of blocks in buffers, which the
+ * per-CPU block counters cannot.
+ *
+ * Context: Any context.
+ */
+void memopt_pool_account(struct memopt_pool *pool, long nr_blocks, s64 requested)
+{
+	s64 now = atomic64_add_return(nr_blocks, &pool->buf_blocks);
+	s64 peak = atomic64_read(&pool->peak_blocks);
+
+	atomic64_add(requested, &pool->buf_requested);
+	atomic64_add(nr_blocks > 0 ? 1 : -1, &pool->buf_count);
+	while (now > peak && !atomic64_try_cmpxchg(&pool->peak_blocks, &peak, now))
+		;
+}
+EXPORT_SYMBOL_IF_KUNIT(memopt_pool_account);
+
+/**
+ * memopt_pool_is_dying() - whether a pool was destroyed
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: true once memopt_pool_destroy() was called.
+ */
+bool memopt_pool_is_dying(const struct memopt_pool *pool)
+{
+	return READ_ONCE(pool->dying);
+}
+
+/**
+ * memopt_pool_buffers() - live buffers of a pool
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: how many buffers hold blocks of @pool.
+ */
+u64 memopt_pool_buffers(struct memopt_pool *pool)
+{
+	return max_t(s64, atomic64_read(&pool->buf_count), 0);
+}
+
+/**
+ * memopt_pool_leak_age() - a pool's leak age, read without its lock
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: seconds, 0 for none.
+ */
+u32 memopt_pool_leak_age(struct memopt_pool *pool)
+{
+	return READ_ONCE(pool->params.leak_age);
+}
+
+/**
+ * memopt_pool_growth() - a pool's growth detector settings, without its lock
+ * @pool: the pool
+ * @threshold: set to the growth threshold in bytes, 0 for none
+ * @window: set to the growth window in seconds
+ *
+ * Context: Any context (64-bit kernels: the threshold is read whole).
+ */
+void memopt_pool_growth(struct memopt_pool *pool, u64 *threshold, u64 *window)
+{
+	*threshold = READ_ONCE(pool->params.growth);
+	*window = READ_ONCE(pool->params.growth_window);
+}
+
+/**
+ * memopt_pool_watermark_event() - whether use crossed the watermark
+ * @pool: the pool
+ *
+ * Use is blocks in buffers against max, or against the global cap when max
+ * is 0. Crossing up is at or above the watermark; crossing down is more
+ * than %MEMOPT_WATERMARK_HYSTERESIS points below it, so that use hovering
+ * at the watermark does not flap.
+ *
+ * Context: Process context.
+ * Return: %MEMOPT_EVENT_WATERMARK_UP or _DOWN once per crossing, else 0.
+ */
+int memopt_pool_watermark_event(struct memopt_pool *pool)
+{
+	u64 used = max_t(s64, atomic64_read(&pool->buf_blocks), 0);
+	u64 limit, pct;
+	int ev = 0;
+
+	spin_lock(&pool->lock);
+	limit = pool->params.max ? pool->params.max :
+		memopt_cap_pages / pool->ppb;
+	pct = limit ? div64_u64(used * 100, limit) : 0;
+	if (!pool->params.watermark) {
+		pool->wm_above = false;
+	} else if (!pool->wm_above && pct >= pool->params.watermark) {
+		pool->wm_above = true;
+		ev = MEMOPT_EVENT_WATERMARK_UP;
+	} else if (pool->wm_above &&
+		   pct + MEMOPT_WATERMARK_HYSTERESIS < pool->params.watermark) {
+		pool->wm_above = false;
+		ev = MEMOPT_EVENT_WATERMARK_DOWN;
+	}
+	spin_unlock(&pool->lock);
+	return ev;
+}
+
+/**
+ * memopt_pool_exhausted_event() - the failure to announce, at most 1/s
+ * @pool: the pool
+ *
+ * Context: Process context.
+ * Return: the &enum memopt_event of the latest failed allocation if it was
+ * not announced yet and the last announcement is a second old, else 0.
+ */
+int memopt_pool_exhausted_event(struct memopt_pool *pool)
+{
+	int ev = 0;
+
+	spin_lock(&pool->lock);
+	if (pool->exhausted && (!pool->exhausted_at ||
+				time_after(jiffies, pool->exhausted_at + HZ))) {
+		ev = pool->exhausted;
+		pool->exhausted = 0;
+		pool->exhausted_at = jiffies;
+	}
+	spin_unlock(&pool->lock);
+	return ev;
+}
+
 /**
  * memopt_pool_stats() - a snapshot of a pool's figures
  * @pool: the pool
@@ -1132,7 +1315,12 @@ void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st)
 	st->fail_nomem = pool->fail_nomem;
 	st->order_fallbacks = pool->order_fallbacks;
 	st->shrinker_blocks = pool->shrinker_blocks;
+	st->bytes_stranded = (u64)memopt_pool_stranded(pool) * pool->params.block_size;
 	spin_unlock(&pool->lock);
+	st->bytes_used = atomic64_read(&pool->buf_blocks) * pool->params.block_size;
+	st->bytes_requested = atomic64_read(&pool->buf_requested);
+	st->peak_used = atomic64_read(&pool->peak_blocks);
+	st->buffers = atomic64_read(&pool->buf_count);
 	/* Counters read while blocks move can show a free before its alloc. */
 	st->blocks_used = st->allocs > st->frees ? st->allocs - st->frees : 0;
 	st->blocks_used = min(st->blocks_used, st->blocks_total);

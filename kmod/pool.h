@@ -35,6 +35,9 @@ struct memopt_block {
  * @watermark: alert watermark in percent of @max (of the global cap when
  *	@max is 0), 0 for none
  * @leak_age: seconds after which a live buffer is a leak suspect, 0: never
+ * @growth: bytes a process's buffers may grow by over @growth_window
+ *	without falling back before it is a leak suspect, 0: never
+ * @growth_window: seconds, the window of @growth
  * @uid: owner, for the allocation permission check
  * @gid: group, for the allocation permission check
  * @mode: permission bits (0777 at most); allocating needs write permission
@@ -46,6 +49,8 @@ struct memopt_pool_params {
 	u32 max;
 	u32 watermark;
 	u32 leak_age;
+	u64 growth;
+	u32 growth_window;
 	kuid_t uid;
 	kgid_t gid;
 	u32 mode;
@@ -81,6 +86,11 @@ struct memopt_pool_err {
  * @mag_misses: block allocations that went to the shared pool
  * @order_fallbacks: slab page allocations that got a smaller order
  * @shrinker_blocks: cached blocks released under memory pressure
+ * @bytes_used: bytes of the blocks in buffers
+ * @bytes_requested: bytes the live buffers were asked for
+ * @peak_used: most blocks in buffers at once
+ * @buffers: live buffers
+ * @bytes_stranded: free bytes on the free lists of partly used slabs
  */
 struct memopt_pool_stats {
 	u64 blocks_total;
@@ -98,14 +108,22 @@ struct memopt_pool_stats {
 	u64 mag_misses;
 	u64 order_fallbacks;
 	u64 shrinker_blocks;
+	u64 bytes_used;
+	u64 bytes_requested;
+	u64 peak_used;
+	u64 buffers;
+	u64 bytes_stranded;
 };
+
+/* Growth window when none is set, in seconds. */
+#define MEMOPT_GROWTH_WINDOW_DEFAULT	60
 
 int memopt_pools_init(unsigned long cap_pages);
 void memopt_pools_exit(void);
 
 int memopt_pool_params_check(const struct memopt_pool_params *p,
 			     struct memopt_pool_err *err);
-struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *p,
+struct memopt_pool *memopt_pool_create(const struct memopt_pool_params *params,
 				       struct memopt_pool_err *err);
 int memopt_pool_set(struct memopt_pool *pool, const struct memopt_pool_params *p,
 		    unsigned long mask, struct memopt_pool_err *err);
@@ -129,6 +147,13 @@ int memopt_pool_permission(struct memopt_pool *pool);
 void memopt_pool_params(struct memopt_pool *pool, struct memopt_pool_params *p);
 void memopt_pool_stats(struct memopt_pool *pool, struct memopt_pool_stats *st);
 unsigned long memopt_pool_shrink(struct memopt_pool *pool, unsigned long nr_pages);
+void memopt_pool_account(struct memopt_pool *pool, long nr_blocks, s64 requested);
+bool memopt_pool_is_dying(const struct memopt_pool *pool);
+u64 memopt_pool_buffers(struct memopt_pool *pool);
+u32 memopt_pool_leak_age(struct memopt_pool *pool);
+void memopt_pool_growth(struct memopt_pool *pool, u64 *threshold, u64 *window);
+int memopt_pool_watermark_event(struct memopt_pool *pool);
+int memopt_pool_exhausted_event(struct memopt_pool *pool);
 unsigned long memopt_pages_held(void);
 
 #if IS_ENABLED(CONFIG_KUNIT)

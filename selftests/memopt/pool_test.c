@@ -257,7 +257,7 @@ TEST_F(pools, set_changes_limits_and_grows_the_reserve)
 	genl_req_init(&r, self->c.family, MEMOPT_CMD_POOL_SET, 0);
 	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
 	EXPECT_EQ(-EINVAL, genl_do(self->c.fd, &r, &rep));
-	EXPECT_STREQ("nothing to change: give min, max, watermark, leak age, uid, gid or mode", rep.msg);
+	EXPECT_STREQ("nothing to change: give min, max, watermark, leak age, growth, growth window, uid, gid or mode", rep.msg);
 	ASSERT_EQ(0, pool_by_id(&self->c, MEMOPT_CMD_POOL_DEL, id));
 }
 

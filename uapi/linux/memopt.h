@@ -20,7 +20,10 @@
 #define MEMOPT_GENL_NAME	"memopt"
 #define MEMOPT_GENL_VERSION	1
 
-/* Multicast group carrying events: pool created, changed, destroyed. */
+/*
+ * Multicast group carrying events: pool created, changed, destroyed, freed;
+ * watermark crossed; pool exhausted; leak suspected.
+ */
 #define MEMOPT_MCGRP_MONITOR	"monitor"
 
 /* Pool names: 1 to 31 printable ASCII characters, no space. */
@@ -47,11 +50,29 @@
  * @MEMOPT_CMD_POOL_GET: one pool, by id or name; or, as a dump, every pool.
  * @MEMOPT_CMD_POOL_CREATE_NTF: notification on "monitor": a pool was created
  * @MEMOPT_CMD_POOL_CHANGE_NTF: notification on "monitor": a pool was changed
- * @MEMOPT_CMD_POOL_DELETE_NTF: notification on "monitor": a pool was destroyed
+ * @MEMOPT_CMD_POOL_DELETE_NTF: notification on "monitor": a pool was
+ *	destroyed; with %MEMOPT_A_POOL_DYING when buffers still hold it
+ * @MEMOPT_CMD_BUF_GET: dump of live buffers (&enum memopt_a_buf), filtered
+ *	by any of %MEMOPT_A_BUF_POOL_ID, %MEMOPT_A_BUF_OWNER_PID,
+ *	%MEMOPT_A_BUF_LABEL and %MEMOPT_A_BUF_AGE_MS (a minimum age)
+ * @MEMOPT_CMD_PROC_GET: dump of per-process figures per pool
+ *	(&enum memopt_a_proc), filtered by %MEMOPT_A_PROC_POOL_ID and
+ *	%MEMOPT_A_PROC_PID
+ * @MEMOPT_CMD_LEAK_GET: dump of leak suspects (&enum memopt_a_leak)
+ * @MEMOPT_CMD_POOL_FREED_NTF: notification on "monitor": a destroyed pool's
+ *	last buffer is gone and its memory was given back (id and name)
+ * @MEMOPT_CMD_WATERMARK_NTF: notification on "monitor": a pool's use crossed
+ *	its watermark, %MEMOPT_A_POOL_EVENT says which way
+ * @MEMOPT_CMD_EXHAUSTED_NTF: notification on "monitor": allocations from a
+ *	pool fail, %MEMOPT_A_POOL_EVENT says why (at most one a second a pool)
+ * @MEMOPT_CMD_LEAK_NTF: notification on "monitor": a leak is suspected
+ *	(&enum memopt_a_leak); each suspicion is announced once
  * @__MEMOPT_CMD_CNT: number of commands
  * @MEMOPT_CMD_MAX: highest command number
  *
- * Notifications carry the same attributes as a %MEMOPT_CMD_POOL_GET reply.
+ * Pool notifications carry the same attributes as a %MEMOPT_CMD_POOL_GET
+ * reply. Buffers, processes and leaks of other users are only dumped to
+ * CAP_SYS_ADMIN; others see their own uid's.
  */
 enum memopt_cmd {
 	MEMOPT_CMD_UNSPEC,
@@ -62,6 +83,13 @@ enum memopt_cmd {
 	MEMOPT_CMD_POOL_CREATE_NTF,
 	MEMOPT_CMD_POOL_CHANGE_NTF,
 	MEMOPT_CMD_POOL_DELETE_NTF,
+	MEMOPT_CMD_BUF_GET,
+	MEMOPT_CMD_PROC_GET,
+	MEMOPT_CMD_LEAK_GET,
+	MEMOPT_CMD_POOL_FREED_NTF,
+	MEMOPT_CMD_WATERMARK_NTF,
+	MEMOPT_CMD_EXHAUSTED_NTF,
+	MEMOPT_CMD_LEAK_NTF,
 
 	/* add new commands above here */
 	__MEMOPT_CMD_CNT,
@@ -90,6 +118,13 @@ enum memopt_cmd {
  * @MEMOPT_A_POOL_MODE: u32, permission bits, at most 0777 (default 0660):
  *	allocating from the pool needs write permission, checked like a
  *	file's against the allocating process's fsuid, fsgid and groups
+ * @MEMOPT_A_POOL_GROWTH: u64, bytes: a process whose buffers in this pool
+ *	grew by more than this over the growth window, without falling back to
+ *	where the window started, is a leak suspect; 0: off
+ * @MEMOPT_A_POOL_GROWTH_WINDOW: u32, seconds, the growth window (default 60)
+ * @MEMOPT_A_POOL_DYING: flag, the pool was destroyed but buffers still
+ *	hold it (in %MEMOPT_CMD_POOL_DEL replies and delete notifications)
+ * @MEMOPT_A_POOL_EVENT: u32, &enum memopt_event, in event notifications
  * @__MEMOPT_A_POOL_CNT: number of attributes
  * @MEMOPT_A_POOL_MAX_ATTR: highest attribute number
  */
@@ -107,6 +142,10 @@ enum memopt_a_pool {
 	MEMOPT_A_POOL_UID,
 	MEMOPT_A_POOL_GID,
 	MEMOPT_A_POOL_MODE,
+	MEMOPT_A_POOL_GROWTH,
+	MEMOPT_A_POOL_GROWTH_WINDOW,
+	MEMOPT_A_POOL_DYING,
+	MEMOPT_A_POOL_EVENT,
 
 	/* add new attributes above here */
 	__MEMOPT_A_POOL_CNT,
@@ -134,6 +173,14 @@ enum memopt_a_pool {
  *	a smaller order than wanted
  * @MEMOPT_A_STATS_SHRINKER_BLOCKS: cached blocks given back under memory
  *	pressure
+ * @MEMOPT_A_STATS_BYTES_USED: bytes in blocks handed out
+ * @MEMOPT_A_STATS_BYTES_REQUESTED: bytes asked for by the allocations of
+ *	live buffers (before rounding up to whole blocks)
+ * @MEMOPT_A_STATS_PEAK_USED: the most blocks ever in use at once
+ * @MEMOPT_A_STATS_BUFFERS: live buffers
+ * @MEMOPT_A_STATS_BYTES_STRANDED: free bytes on the free lists of slabs
+ *	that also have blocks out (in use or cached): memory that cannot be
+ *	given back while those blocks are out
  * @__MEMOPT_A_STATS_CNT: number of attributes
  * @MEMOPT_A_STATS_MAX: highest attribute number
  */
@@ -155,10 +202,192 @@ enum memopt_a_stats {
 	MEMOPT_A_STATS_MAG_MISSES,
 	MEMOPT_A_STATS_ORDER_FALLBACKS,
 	MEMOPT_A_STATS_SHRINKER_BLOCKS,
+	MEMOPT_A_STATS_BYTES_USED,
+	MEMOPT_A_STATS_BYTES_REQUESTED,
+	MEMOPT_A_STATS_PEAK_USED,
+	MEMOPT_A_STATS_BUFFERS,
+	MEMOPT_A_STATS_BYTES_STRANDED,
 
 	/* add new attributes above here */
 	__MEMOPT_A_STATS_CNT,
 	MEMOPT_A_STATS_MAX = __MEMOPT_A_STATS_CNT - 1
+};
+
+/**
+ * enum memopt_event - what a pool event notification reports
+ * @MEMOPT_EVENT_NONE: not used
+ * @MEMOPT_EVENT_WATERMARK_UP: use rose to the watermark or above
+ * @MEMOPT_EVENT_WATERMARK_DOWN: use fell below the watermark by at least
+ *	%MEMOPT_WATERMARK_HYSTERESIS percentage points
+ * @MEMOPT_EVENT_EXHAUSTED_MAX: allocations fail: the pool is at its max
+ * @MEMOPT_EVENT_EXHAUSTED_CAP: allocations fail: the global cap is reached
+ * @MEMOPT_EVENT_EXHAUSTED_NOMEM: allocations fail: the system is out of memory
+ */
+enum memopt_event {
+	MEMOPT_EVENT_NONE,
+	MEMOPT_EVENT_WATERMARK_UP,
+	MEMOPT_EVENT_WATERMARK_DOWN,
+	MEMOPT_EVENT_EXHAUSTED_MAX,
+	MEMOPT_EVENT_EXHAUSTED_CAP,
+	MEMOPT_EVENT_EXHAUSTED_NOMEM,
+};
+
+/* A watermark is re-armed once use falls this many points below it. */
+#define MEMOPT_WATERMARK_HYSTERESIS	5
+
+/**
+ * enum memopt_holder_kind - who holds a buffer
+ * @MEMOPT_HOLDER_NONE: not used
+ * @MEMOPT_HOLDER_HANDLE: handles in /dev/memopt sessions opened by a process
+ * @MEMOPT_HOLDER_MAPPING: mappings in a process's address space
+ * @MEMOPT_HOLDER_DMABUF: exported dma-bufs (their fds may be anywhere)
+ * @MEMOPT_HOLDER_KERNEL: kernel users
+ */
+enum memopt_holder_kind {
+	MEMOPT_HOLDER_NONE,
+	MEMOPT_HOLDER_HANDLE,
+	MEMOPT_HOLDER_MAPPING,
+	MEMOPT_HOLDER_DMABUF,
+	MEMOPT_HOLDER_KERNEL,
+};
+
+/**
+ * enum memopt_a_holder - one kind of holder of a buffer, in one process
+ * @MEMOPT_A_HOLDER_UNSPEC: not used
+ * @MEMOPT_A_HOLDER_KIND: u32, &enum memopt_holder_kind
+ * @MEMOPT_A_HOLDER_PID: u32, the process (handles, mappings); 0 when it is
+ *	not known (a mapping whose process could not be told)
+ * @MEMOPT_A_HOLDER_COMM: string, the process's name
+ * @MEMOPT_A_HOLDER_COUNT: u32, how many of this kind in this process
+ * @__MEMOPT_A_HOLDER_CNT: number of attributes
+ * @MEMOPT_A_HOLDER_MAX: highest attribute number
+ */
+enum memopt_a_holder {
+	MEMOPT_A_HOLDER_UNSPEC,
+	MEMOPT_A_HOLDER_KIND,
+	MEMOPT_A_HOLDER_PID,
+	MEMOPT_A_HOLDER_COMM,
+	MEMOPT_A_HOLDER_COUNT,
+
+	/* add new attributes above here */
+	__MEMOPT_A_HOLDER_CNT,
+	MEMOPT_A_HOLDER_MAX = __MEMOPT_A_HOLDER_CNT - 1
+};
+
+/* Leak suspicion reasons (bits of %MEMOPT_A_BUF_SUSPECT, %MEMOPT_A_LEAK_REASON). */
+#define MEMOPT_LEAK_AGE		0x1U	/* older than the pool's leak age */
+#define MEMOPT_LEAK_ORPHAN	0x2U	/* its owner exited, others hold it */
+#define MEMOPT_LEAK_GROWTH	0x4U	/* a process's holdings keep growing */
+
+/**
+ * enum memopt_a_buf - attributes of a live buffer (%MEMOPT_CMD_BUF_GET)
+ * @MEMOPT_A_BUF_UNSPEC: not used
+ * @MEMOPT_A_BUF_PAD: padding for 64-bit attributes
+ * @MEMOPT_A_BUF_ID: u64, the buffer's id (as MEMOPT_IOC_INFO's buf_id)
+ * @MEMOPT_A_BUF_POOL_ID: u32, its pool (also a dump filter)
+ * @MEMOPT_A_BUF_SIZE: u64, bytes (whole blocks)
+ * @MEMOPT_A_BUF_REQUESTED: u64, bytes asked for
+ * @MEMOPT_A_BUF_OWNER_PID: u32, the allocating process (also a filter)
+ * @MEMOPT_A_BUF_OWNER_COMM: string, its name when it allocated
+ * @MEMOPT_A_BUF_OWNER_UID: u32, its uid
+ * @MEMOPT_A_BUF_OWNER_EXITED: flag, the owner has exited
+ * @MEMOPT_A_BUF_AGE_MS: u64, milliseconds since allocation (as a filter:
+ *	the minimum age)
+ * @MEMOPT_A_BUF_LABEL: string, the label, absent when none (as a filter:
+ *	exact match)
+ * @MEMOPT_A_BUF_HOLDER: nest, &enum memopt_a_holder, once per kind and
+ *	process
+ * @MEMOPT_A_BUF_SUSPECT: u32, MEMOPT_LEAK_* bits the buffer is suspected of
+ * @__MEMOPT_A_BUF_CNT: number of attributes
+ * @MEMOPT_A_BUF_MAX: highest attribute number
+ */
+enum memopt_a_buf {
+	MEMOPT_A_BUF_UNSPEC,
+	MEMOPT_A_BUF_PAD,
+	MEMOPT_A_BUF_ID,
+	MEMOPT_A_BUF_POOL_ID,
+	MEMOPT_A_BUF_SIZE,
+	MEMOPT_A_BUF_REQUESTED,
+	MEMOPT_A_BUF_OWNER_PID,
+	MEMOPT_A_BUF_OWNER_COMM,
+	MEMOPT_A_BUF_OWNER_UID,
+	MEMOPT_A_BUF_OWNER_EXITED,
+	MEMOPT_A_BUF_AGE_MS,
+	MEMOPT_A_BUF_LABEL,
+	MEMOPT_A_BUF_HOLDER,
+	MEMOPT_A_BUF_SUSPECT,
+
+	/* add new attributes above here */
+	__MEMOPT_A_BUF_CNT,
+	MEMOPT_A_BUF_MAX = __MEMOPT_A_BUF_CNT - 1
+};
+
+/**
+ * enum memopt_a_proc - one process's figures in one pool (%MEMOPT_CMD_PROC_GET)
+ * @MEMOPT_A_PROC_UNSPEC: not used
+ * @MEMOPT_A_PROC_PAD: padding for 64-bit attributes
+ * @MEMOPT_A_PROC_PID: u32, the process (thread group id; also a filter)
+ * @MEMOPT_A_PROC_COMM: string, its name
+ * @MEMOPT_A_PROC_UID: u32, its uid
+ * @MEMOPT_A_PROC_POOL_ID: u32, the pool (also a filter)
+ * @MEMOPT_A_PROC_BUFFERS: u64, its live buffers
+ * @MEMOPT_A_PROC_BYTES: u64, their bytes
+ * @MEMOPT_A_PROC_PEAK_BYTES: u64, the most bytes it ever held at once
+ * @MEMOPT_A_PROC_ALLOCS: u64, buffers it allocated
+ * @MEMOPT_A_PROC_FREES: u64, of those, buffers that went back to the pool
+ * @MEMOPT_A_PROC_OLDEST_MS: u64, age of its oldest live buffer, in ms
+ * @MEMOPT_A_PROC_EXITED: flag, the process has exited
+ * @MEMOPT_A_PROC_SUSPECT: u32, %MEMOPT_LEAK_GROWTH when its holdings are
+ *	suspected of growing without bound
+ * @MEMOPT_A_PROC_GROWTH: u64, bytes its holdings grew by over the growth
+ *	window (growth suspects only)
+ * @__MEMOPT_A_PROC_CNT: number of attributes
+ * @MEMOPT_A_PROC_MAX: highest attribute number
+ */
+enum memopt_a_proc {
+	MEMOPT_A_PROC_UNSPEC,
+	MEMOPT_A_PROC_PAD,
+	MEMOPT_A_PROC_PID,
+	MEMOPT_A_PROC_COMM,
+	MEMOPT_A_PROC_UID,
+	MEMOPT_A_PROC_POOL_ID,
+	MEMOPT_A_PROC_BUFFERS,
+	MEMOPT_A_PROC_BYTES,
+	MEMOPT_A_PROC_PEAK_BYTES,
+	MEMOPT_A_PROC_ALLOCS,
+	MEMOPT_A_PROC_FREES,
+	MEMOPT_A_PROC_OLDEST_MS,
+	MEMOPT_A_PROC_EXITED,
+	MEMOPT_A_PROC_SUSPECT,
+	MEMOPT_A_PROC_GROWTH,
+
+	/* add new attributes above here */
+	__MEMOPT_A_PROC_CNT,
+	MEMOPT_A_PROC_MAX = __MEMOPT_A_PROC_CNT - 1
+};
+
+/**
+ * enum memopt_a_leak - a leak suspicion (%MEMOPT_CMD_LEAK_GET, _LEAK_NTF)
+ * @MEMOPT_A_LEAK_UNSPEC: not used
+ * @MEMOPT_A_LEAK_REASON: u32, MEMOPT_LEAK_* bits: why (a notification
+ *	carries the one new reason; a dump all of them)
+ * @MEMOPT_A_LEAK_BUF: nest, &enum memopt_a_buf: the buffer (age, orphan)
+ * @MEMOPT_A_LEAK_PROC: nest, &enum memopt_a_proc: the process (growth)
+ * @__MEMOPT_A_LEAK_CNT: number of attributes
+ * @MEMOPT_A_LEAK_MAX: highest attribute number
+ *
+ * Notifications carry only ids, sizes, ages, pids and uids (no names or
+ * labels): the monitor group is open to every user.
+ */
+enum memopt_a_leak {
+	MEMOPT_A_LEAK_UNSPEC,
+	MEMOPT_A_LEAK_REASON,
+	MEMOPT_A_LEAK_BUF,
+	MEMOPT_A_LEAK_PROC,
+
+	/* add new attributes above here */
+	__MEMOPT_A_LEAK_CNT,
+	MEMOPT_A_LEAK_MAX = __MEMOPT_A_LEAK_CNT - 1
 };
 
 /*
