@@ -177,7 +177,8 @@ int memopt_ledger_add(struct memopt_buf *buf)
 			proc = spare;
 			spare = NULL;
 			proc->seq = ++memopt_proc_seq;
-			hash_add(memopt_proc_hash, &proc->hnode, memopt_proc_hash_key(pool_id, pid));
+			hash_add(memopt_proc_hash, &proc->hnode,
+				 memopt_proc_hash_key(pool_id, pid));
 			list_add_tail(&proc->node, &memopt_ledger_procs);
 		}
 		if (proc)
@@ -384,10 +385,9 @@ void memopt_ledger_pool_freed(u32 id, const char *name)
 {
 	struct memopt_freed *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
-	if (!f) {
-		pr_warn_ratelimited("pool %s freed, out of memory to announce it\n", name);
+	/* The allocator has said it all; listeners miss this one event. */
+	if (!f)
 		return;
-	}
 	f->id = id;
 	strscpy(f->name, name, sizeof(f->name));
 	spin_lock(&memopt_ledger_lock);

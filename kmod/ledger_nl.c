@@ -192,9 +192,13 @@ static int memopt_dump_buf(struct sk_buff *skb, struct netlink_callback *cb,
 	hdr = memopt_dump_hdr(skb, cb, leak ? MEMOPT_CMD_LEAK_GET : MEMOPT_CMD_BUF_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (leak && (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, buf->suspect) ||
-		     !(nest = nla_nest_start(skb, MEMOPT_A_LEAK_BUF))))
-		goto cancel;
+	if (leak) {
+		if (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, buf->suspect))
+			goto cancel;
+		nest = nla_nest_start(skb, MEMOPT_A_LEAK_BUF);
+		if (!nest)
+			goto cancel;
+	}
 	if (memopt_put_buf(skb, buf, now))
 		goto cancel;
 	if (nest)
@@ -215,9 +219,13 @@ static int memopt_dump_proc(struct sk_buff *skb, struct netlink_callback *cb,
 	hdr = memopt_dump_hdr(skb, cb, leak ? MEMOPT_CMD_LEAK_GET : MEMOPT_CMD_PROC_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (leak && (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, proc->suspect) ||
-		     !(nest = nla_nest_start(skb, MEMOPT_A_LEAK_PROC))))
-		goto cancel;
+	if (leak) {
+		if (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, proc->suspect))
+			goto cancel;
+		nest = nla_nest_start(skb, MEMOPT_A_LEAK_PROC);
+		if (!nest)
+			goto cancel;
+	}
 	if (memopt_put_proc(skb, proc, now))
 		goto cancel;
 	if (nest)
