@@ -9,6 +9,8 @@
 #include <linux/types.h>
 #include <linux/memopt.h>
 
+#include "ledger.h"
+
 struct memopt_pool;
 struct memopt_block;
 struct memopt_proc;
@@ -39,6 +41,8 @@ struct page;
  * @holders: struct memopt_holder of every process and kind holding it
  *	(kept for buffers in the ledger only)
  * @lost_maps: mappings whose holder record could not be allocated
+ * @inline_holders: holder records used before any is allocated (a buffer
+ *	is usually held by one handle and one mapping); free when @count is 0
  * @blocks: the blocks
  */
 struct memopt_buf {
@@ -59,6 +63,7 @@ struct memopt_buf {
 	char label[MEMOPT_LABEL_SIZE];
 	struct list_head holders;
 	unsigned int lost_maps;
+	struct memopt_holder inline_holders[MEMOPT_INLINE_HOLDERS];
 	struct memopt_block *blocks[];
 };
 

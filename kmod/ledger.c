@@ -219,7 +219,8 @@ void memopt_ledger_del(struct memopt_buf *buf)
 	WARN_ON_ONCE(!list_empty(&buf->holders) || buf->lost_maps);
 	list_for_each_entry_safe(h, tmp, &buf->holders, node) {
 		put_pid(h->pid);
-		kfree(h);
+		if (!h->inline_slot)
+			kfree(h);
 	}
 }
 
@@ -234,6 +235,28 @@ static struct memopt_holder *memopt_holder_find(struct memopt_buf *buf, int kind
 			continue;
 		if (kind == MEMOPT_HOLDER_MAPPING ? h->mm == mm : h->pid == pid)
 			return h;
+	}
+	return NULL;
+}
+
+/* A free inline record of @buf, set up and listed; NULL if none is free. */
+static struct memopt_holder *memopt_holder_inline(struct memopt_buf *buf, int kind,
+						  struct pid *pid, struct mm_struct *mm)
+{
+	struct memopt_holder *h;
+	unsigned int i;
+
+	lockdep_assert_held(&buf->lock);
+	for (i = 0; i < MEMOPT_INLINE_HOLDERS; i++) {
+		h = &buf->inline_holders[i];
+		if (h->count)
+			continue;
+		h->kind = kind;
+		h->pid = get_pid(pid);	/* put when the record goes */
+		h->mm = mm;
+		h->inline_slot = true;
+		list_add_tail(&h->node, &buf->holders);
+		return h;
 	}
 	return NULL;
 }
@@ -258,6 +281,8 @@ int memopt_holder_get(struct memopt_buf *buf, int kind, struct pid *pid,
 	for (;;) {
 		spin_lock(&buf->lock);
 		h = memopt_holder_find(buf, kind, pid, mm);
+		if (!h && !spare)
+			h = memopt_holder_inline(buf, kind, pid, mm);
 		if (!h && spare) {
 			h = spare;
 			spare = NULL;
@@ -309,11 +334,12 @@ void memopt_holder_put(struct memopt_buf *buf, int kind, struct pid *pid,
 		h = NULL;
 	else if (kind == MEMOPT_HOLDER_MAPPING && !WARN_ON_ONCE(!buf->lost_maps))
 		buf->lost_maps--;
+	pid = h ? h->pid : NULL;
 	spin_unlock(&buf->lock);
-	if (h) {
-		put_pid(h->pid);
+	/* An inline record is free again now that its count is 0. */
+	put_pid(pid);
+	if (h && !h->inline_slot)
 		kfree(h);
-	}
 }
 
 /**

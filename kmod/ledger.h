@@ -24,6 +24,7 @@ struct pid;
  * @mm: for mappings, the address space they are in (an identity only:
  *	the record goes before the mappings do)
  * @count: how many
+ * @inline_slot: the record is one of the buffer's inline ones (not kmalloc'd)
  */
 struct memopt_holder {
 	struct list_head node;
@@ -31,7 +32,11 @@ struct memopt_holder {
 	struct pid *pid;
 	struct mm_struct *mm;
 	unsigned int count;
+	bool inline_slot;
 };
+
+/* Holder records kept in the buffer itself: the usual handle and mapping. */
+#define MEMOPT_INLINE_HOLDERS	2
 
 /* Growth samples kept per process and pool, spread over the window. */
 #define MEMOPT_GROWTH_SLOTS	16
