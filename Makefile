@@ -5,7 +5,11 @@
 #   make                 module (kmod/memopt.ko), tools and selftests
 #   make check           the whole test suite in QEMU on three kernels
 #   make demo            a guided tour in a stock 6.12 VM
-#   make install         module (+ depmod), memoptctl and the uapi header
+#   make install         module (+ depmod), memoptctl, the uapi header and
+#                        libmemopt (shared and static, header, memopt.pc)
+#
+# "tools" is memoptctl, libmemopt (tools/lib/memopt) and the examples
+# (tools/examples).
 #
 # KDIR is the kernel build tree to build the module against; it defaults to
 # the running kernel's, or else the newest installed Debian headers.
@@ -24,6 +28,8 @@ modules:
 
 tools:
 	$(MAKE) -C tools/memoptctl
+	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX)
+	$(MAKE) -C tools/examples
 
 # kselftest_harness.h comes from the kernel source; scripts/kernels.sh
 # unpacks linux-source-6.12 once into the cache. Override with KSFT_DIR.
@@ -45,16 +51,20 @@ install: modules tools
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
 	install -D -m 0755 tools/memoptctl/memoptctl $(DESTDIR)$(PREFIX)/bin/memoptctl
 	install -D -m 0644 uapi/linux/memopt.h $(DESTDIR)$(PREFIX)/include/linux/memopt.h
+	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/kmod/memopt.ko*
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
 	rm -f $(DESTDIR)$(PREFIX)/bin/memoptctl $(DESTDIR)$(PREFIX)/include/linux/memopt.h
+	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 
 KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
 clean:
 	$(MAKE) -C tools/memoptctl clean
+	$(MAKE) -C tools/lib/memopt clean
+	$(MAKE) -C tools/examples clean
 	$(MAKE) -C selftests/memopt KSFT_DIR=none clean
 	test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf out

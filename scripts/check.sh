@@ -69,7 +69,8 @@ build() {
 		kdir=$("$MEMOPT_TOP/scripts/kernels.sh" kdir "$k")
 		t_check "memopt.ko builds warning-free (W=1) against $k" "$STATIC" w1 "$kdir" "$MEMOPT_TOP"
 	done
-	t_check "memoptctl and selftests build (-Werror)" make -s -C "$MEMOPT_TOP" tools selftests
+	t_check "tools (memoptctl, libmemopt, examples) and selftests build (-Werror)" \
+		make -s -C "$MEMOPT_TOP" tools selftests
 	t_end
 }
 
@@ -88,6 +89,8 @@ static_checks() {
 		sh -c "cd '$MEMOPT_TOP' && '$STATIC' checkpatch $(echo $kfiles)"
 	# shellcheck disable=SC2086
 	t_check "kernel-doc -none -v clean" sh -c "cd '$MEMOPT_TOP' && '$STATIC' kerneldoc $(echo $kfiles)"
+	t_check "kernel-doc -none -v clean on libmemopt and the examples" sh -c \
+		"cd '$MEMOPT_TOP' && '$STATIC' kerneldoc tools/lib/memopt/*.[ch] tools/examples/*.[ch]"
 	t_check "uapi/linux/memopt.h compiles standalone (C and C++, -pedantic)" \
 		"$STATIC" uapi "$MEMOPT_TOP/uapi/linux/memopt.h"
 	expect_output "W=1 build catches a missing prototype" "no previous prototype for .bad_sum" \
@@ -106,6 +109,8 @@ host_tests() {
 	run_tap host/tap-count "$MEMOPT_TOP/scripts/tests/tap-count.sh"
 	run_tap host/memoptctl "$MEMOPT_TOP/scripts/tests/memoptctl-host.sh"
 	run_tap host/memoptctl-units "$MEMOPT_TOP/tools/memoptctl/tests/units_test"
+	run_tap host/libmemopt-units "$MEMOPT_TOP/tools/lib/memopt/tests/unit_test"
+	run_tap host/libmemopt-build "$MEMOPT_TOP/tools/lib/memopt/tests/build_test.sh"
 }
 
 # hang_test: a guest that booted and then hung is killed at the timeout
@@ -187,7 +192,7 @@ required_suites() {
 		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-monitor-events ynl-unload
 		return 0
 	fi
-	echo load memoptctl memoptctl-pool unload
+	echo load memoptctl memoptctl-pool libmemopt libmemopt-pool examples unload
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test.c; do
 		echo "selftests/$(basename "$t" .c)"
 	done

@@ -3,8 +3,8 @@
 #
 # Boot a kernel in QEMU (TCG; KVM guests hang on our build machines) with an
 # initramfs holding busybox, memopt's modules built for that kernel, the
-# tools, the selftests and a guest script; run the script and return its
-# exit status.
+# tools (memoptctl, the libmemopt examples and device test), the selftests
+# and a guest script; run the script and return its exit status.
 #
 # The guest writes machine-readable results (TAP/KTAP between "# suite" and
 # "# endsuite" markers, then "# exit RC") to its second serial port, which
@@ -173,6 +173,10 @@ build_initramfs() {
 	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"
 	make -s -C "$MEMOPT_TOP" tools selftests >/dev/null
 	copy_bin "$MEMOPT_TOP/tools/memoptctl/memoptctl" "$root"
+	copy_bin "$MEMOPT_TOP/tools/examples/memopt-producer" "$root"
+	copy_bin "$MEMOPT_TOP/tools/examples/memopt-consumer" "$root"
+	copy_bin "$MEMOPT_TOP/tools/lib/memopt/tests/device_test" "$root"
+	mv "$root/memopt/bin/device_test" "$root/memopt/bin/libmemopt_device_test"
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test; do
 		copy_bin "$t" "$root"
 		mv "$root/memopt/bin/$(basename "$t")" "$root/memopt/selftests/"

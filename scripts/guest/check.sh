@@ -140,6 +140,19 @@ memoptctl pool list >/tmp/o
 t_check "no pool left" has /tmp/o "^no pools$"
 t_end
 
+# pool_used POOL: the pool's blocks in use, from memoptctl's JSON.
+pool_used() { memoptctl -j pool show "$1" | sed -n 's/.*"blocks_used":\([0-9]*\).*/\1/p'; }
+
+# libmemopt against the module: every function, sharing with another
+# process, read-only exports (tools/lib/memopt/tests/device_test.c). Its
+# pool: 64 KiB blocks, at most 8, as the test expects.
+memoptctl pool create --name libtest --size 64K --max 8 >/dev/null
+run_tap libmemopt libmemopt_device_test libtest
+t_begin libmemopt-pool
+t_check "libmemopt tests: the pool's used count is back to 0" test "$(pool_used libtest)" = 0
+t_check "... and the pool can be destroyed" memoptctl pool destroy libtest
+t_end
+
 t_begin unload
 # 64 MiB: freed pages first fill the per-CPU free lists, which MemFree does
 # not count (up to ~27 MiB per CPU on the stock kernels), so a small pool
@@ -154,6 +167,97 @@ diff=$((before - after)); [ $diff -lt 0 ] && diff=$((-diff))
 t_check "unloading freed the pool (MemFree back within 1%)" test $diff -le $((before / 100))
 t_check "/dev/memopt is gone" sh -c '! test -e /dev/memopt'
 t_expect_rc 1 "memoptctl module show fails once unloaded" memoptctl module show
+t_end
+
+# stream MODE MIB [PRODUCER_OPTIONS...]: memopt-consumer and memopt-producer
+# move MIB MiB in MODE: memopt (import), dmabuf (the consumer maps the
+# dma-bufs itself) or pipe (a FIFO). Output in /tmp/producer.out and
+# /tmp/consumer.out; fails unless both exit 0 with the same hash.
+stream() {
+	local mode=$1 mib=$2 ep="--socket /tmp/stream.sock" copt= popt="--pool stream" pid crc prc
+	shift 2
+	case $mode in
+	dmabuf) copt=--mmap ;;
+	pipe) ep="--pipe /tmp/stream.fifo" popt= ;;
+	esac
+	# shellcheck disable=SC2086
+	memopt-consumer $ep $copt >/tmp/consumer.out 2>&1 &
+	pid=$!
+	# shellcheck disable=SC2086
+	memopt-producer $ep $popt --bytes "${mib}M" "$@" >/tmp/producer.out 2>&1 && prc=0 || prc=$?
+	wait $pid && crc=0 || crc=$?
+	cat /tmp/producer.out /tmp/consumer.out
+	[ "$prc" -eq 0 ] && [ "$crc" -eq 0 ] &&
+		[ "$(result_field producer.out hash)" = "$(result_field consumer.out hash)" ]
+}
+
+# result_field FILE KEY: KEY's value in FILE's result line (/tmp/FILE).
+result_field() { sed -n "s/^result .*$2=\([^ ]*\).*/\1/p" "/tmp/$1"; }
+
+# stream_run MODE MIB: one run, its consumer's rate added to /tmp/MODE.rates
+# and its hash to /tmp/hashes.
+stream_run() {
+	stream "$1" "$2" || return 1
+	result_field consumer.out mib_s >>"/tmp/$1.rates"
+	result_field consumer.out hash >>/tmp/hashes
+}
+
+# best MODE: the highest rate of MODE's runs.
+best() { sort -n "/tmp/$1.rates" | tail -n 1; }
+
+# stream_pause: a stream paused halfway; the ring is counted while it waits.
+stream_pause() {
+	local pid used
+	memopt-consumer --socket /tmp/stream.sock >/dev/null 2>&1 &
+	pid=$!
+	memopt-producer --socket /tmp/stream.sock --pool stream --bytes 16M --pause 3 \
+		>/dev/null 2>&1 &
+	sleep 2
+	used=$(pool_used stream)
+	wait $! && wait $pid || return 1
+	echo "blocks used while paused: $used"
+	[ "$used" = 8 ]
+}
+
+# stream_corrupt: the producer flips byte 3000000; the consumer must say so.
+stream_corrupt() {
+	! stream memopt 4 --corrupt 3000000 &&
+		grep -q "^memopt-consumer: byte 3000000 of the stream " /tmp/consumer.out
+}
+
+# The stream examples (tools/examples): MIB MiB, byte-exact, through 8
+# shared 1 MiB buffers and through a FIFO, three runs each, alternating, in
+# one boot; the best rate of each and their ratio are recorded. The debug
+# kernel (KASAN) moves 32 MiB. This suite runs last, in a load of its own:
+# its gigabyte of cross-CPU page traffic (pipe pages allocated on one CPU,
+# freed on the other) grows the per-CPU page lists, which MemFree does not
+# count, by tens of MiB, and would upset the MemFree checks above.
+MIB=256
+[ "$MEMOPT_KERNEL" = debug ] && MIB=32
+t_begin examples
+t0=$(date +%s)
+rm -f /tmp/memopt.rates /tmp/pipe.rates /tmp/hashes
+t_check "insmod memopt.ko (again)" insmod /memopt/kmod/memopt.ko
+t_check "create pool stream (1 MiB blocks)" memoptctl pool create --name stream --size 1M --max 64
+for run in 1 2 3; do
+	t_check "memopt: $MIB MiB through 8 shared 1 MiB buffers arrive byte-exact (run $run)" \
+		stream_run memopt $MIB
+	t_check "pipe: the same $MIB MiB through a FIFO arrive byte-exact (run $run)" \
+		stream_run pipe $MIB
+done
+t_check "every run carried the same stream (hash $(head -n 1 /tmp/hashes))" \
+	test "$(sort -u /tmp/hashes | wc -l)" -eq 1 -a "$(wc -l </tmp/hashes)" -eq 6
+ratio=$(awk -v a="$(best memopt)" -v b="$(best pipe)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+line="stream $MIB MiB on $MEMOPT_KERNEL, best of 3: memopt $(best memopt) MiB/s, pipe $(best pipe) MiB/s, ratio $ratio (runs: memopt $(echo $(cat /tmp/memopt.rates)), pipe $(echo $(cat /tmp/pipe.rates)))"
+echo "# $line" >&3
+echo "    $line"
+t_check "dmabuf: the consumer maps the dma-bufs itself, no session (16 MiB)" stream dmabuf 16
+t_check "a corrupted byte is caught: the consumer fails, naming it" stream_corrupt
+t_check "paused mid-stream, the pool holds the 8-buffer ring" stream_pause
+t_check "the pool's used count is back to 0" test "$(pool_used stream)" = 0
+t_check "the pool can be destroyed" memoptctl pool destroy stream
+t_check "rmmod memopt" rmmod memopt
+echo "    examples took $(( $(date +%s) - t0 )) s"
 t_end
 
 if [ "$MEMOPT_KERNEL" = debug ]; then
