@@ -3,7 +3,8 @@
  * memoptctl: control memopt.ko over its generic netlink family.
  *
  * Grammar: memoptctl [OPTIONS] OBJECT COMMAND [ARGS]
- * Exit status: 0 success, 1 the operation failed, 2 usage error.
+ * Exit status: 0 success, 1 the operation failed, 2 usage error; 3 and 4
+ * for "leak diff" and "pool destroy --wait" (memoptctl.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,22 +30,31 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: memoptctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
-		"where  OBJECT := { pool | module }\n"
+		"where  OBJECT := { pool | stats | buf | proc | leak | monitor | module }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"\n"
 		"       memoptctl pool { create | list | show | set | destroy | help }\n"
+		"       memoptctl stats [POOL] [--watch DURATION] [--format text|json|prometheus]\n"
+		"       memoptctl buf list [--pool POOL] [--pid PID] [--label LABEL] [--min-age DURATION]\n"
+		"       memoptctl proc [--pool POOL] [--pid PID] [--sort bytes|buffers|peak|age|pid]\n"
+		"       memoptctl leak { report [--all] | snapshot FILE | diff FILE }\n"
+		"       memoptctl monitor [--count N]\n"
 		"       memoptctl module show\n"
 		"\n"
-		"Exit status: 0 success, 1 the operation failed, 2 usage error.\n");
+		"Exit status: 0 success, 1 the operation failed, 2 usage error; \"leak diff\"\n"
+		"exits 3 when holdings grew, \"pool destroy --wait\" 4 when it timed out.\n");
+}
+
+int json_flags(void)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (opts.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			      JSON_C_TO_STRING_PLAIN);
 }
 
 void out_json(json_object *o)
 {
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
-
-	flags |= opts.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			     : JSON_C_TO_STRING_PLAIN;
-	printf("%s\n", json_object_to_json_string_ext(o, flags));
+	printf("%s\n", json_object_to_json_string_ext(o, json_flags()));
 	json_object_put(o);
 }
 
@@ -110,6 +120,30 @@ int do_module(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+static int do_object(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} objects[] = {
+		{ "pool", do_pool }, { "stats", do_stats }, { "buf", do_buf },
+		{ "proc", do_proc }, { "leak", do_leak }, { "monitor", do_monitor },
+		{ "module", do_module },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(argv[0], objects[i].name))
+			return objects[i].fn(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "Error: unknown object \"%s\".\n", argv[0]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -146,15 +180,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[0], "pool"))
-		return do_pool(argc - 1, argv + 1);
-	if (!strcmp(argv[0], "module"))
-		return do_module(argc - 1, argv + 1);
-	if (!strcmp(argv[0], "help")) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	fprintf(stderr, "Error: unknown object \"%s\".\n", argv[0]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return do_object(argc, argv);
 }

@@ -6,8 +6,12 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 
-/* Exit status: documented in memoptctl(8) and README.md. */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+/*
+ * Exit status, documented in Documentation/memoptctl.rst and README.md:
+ * EXIT_GREW from "leak diff" when holdings grew since the snapshot,
+ * EXIT_TIMEOUT from "pool destroy --wait" when the pool outlived --timeout.
+ */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_GREW = 3, EXIT_TIMEOUT = 4 };
 
 /* Global options. */
 struct opts {
@@ -19,11 +23,19 @@ extern struct opts opts;
 
 /* Print @o as JSON (pretty with -p) and drop the reference. */
 void out_json(json_object *o);
+/* The json-c flags out_json() prints with. */
+int json_flags(void);
 /* Usage errors: "Error: ..." on stderr, then a hint. */
 int usage_error(const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* OBJECT handlers: argv[0] is the COMMAND (or the first argument). */
 int do_pool(int argc, char **argv);
 int do_module(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_buf(int argc, char **argv);
+int do_proc(int argc, char **argv);
+int do_leak(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 #include <linux/memopt.h>
 
 #include "nl.h"
+#include "wait.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -85,15 +86,26 @@ struct nl_msg *mctl_msg(struct mctl *m, uint8_t cmd, int flags)
 	return msg;
 }
 
+/* Parse @nlh and call @cb; a message that does not parse is skipped. */
+static int mctl_call(struct nlmsghdr *nlh, mctl_cb cb, void *arg)
+{
+	struct nlattr *tb[MCTL_MAXATTR + 1];
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct mctl_reply r = { .cmd = g->cmd, .tb = tb };
+
+	if (genlmsg_parse(nlh, 0, tb, MCTL_MAXATTR, NULL))
+		return 0;
+	r.attrs = genlmsg_attrdata(g, 0);
+	r.len = genlmsg_attrlen(g, 0);
+	return cb(&r, arg);
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[MEMOPT_A_POOL_MAX_ATTR + 1];
 	struct reply *r = arg;
 	int ret;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMOPT_A_POOL_MAX_ATTR, NULL))
-		return NL_SKIP;
-	ret = r->cb ? r->cb(tb, r->arg) : 0;
+	ret = r->cb ? mctl_call(nlmsg_hdr(msg), r->cb, r->arg) : 0;
 	if (ret < 0 && !r->error)
 		r->error = ret;
 	return NL_OK;
@@ -199,4 +211,59 @@ int mctl_request(struct mctl *m, struct nl_msg *msg, mctl_cb cb, void *arg)
 	nl_cb_put(nlcb);
 	nlmsg_free(msg);
 	return r.error;
+}
+
+int mctl_subscribe(struct mctl *m)
+{
+	int ret;
+
+	if (m->monitor_grp < 0) {
+		fprintf(stderr, "Error: the memopt family has no \"%s\" multicast group.\n",
+			MEMOPT_MCGRP_MONITOR);
+		return -ENOENT;
+	}
+	nl_socket_disable_seq_check(m->sk);
+	/* Room for bursts (the kernel caps it at net.core.rmem_max). */
+	nl_socket_set_buffer_size(m->sk, 1 << 20, 0);
+	ret = nl_socket_add_membership(m->sk, m->monitor_grp);
+	if (ret) {
+		fprintf(stderr, "Error: cannot join the \"%s\" multicast group: %s.\n",
+			MEMOPT_MCGRP_MONITOR, nl_geterror(ret));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Call @cb for each message of our family in @buf[0..len). */
+static int mctl_dispatch(struct mctl *m, void *buf, int len, mctl_cb cb, void *arg)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	for (nlh = buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type != m->family)
+			continue;
+		ret = mctl_call(nlh, cb, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mctl_events(struct mctl *m, int timeout_ms, mctl_cb cb, void *arg)
+{
+	static char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int fd = nl_socket_get_fd(m->sk);
+	ssize_t n;
+
+	switch (wait_fd(fd, timeout_ms)) {
+	case -1:
+		return -EINTR;
+	case 0:
+		return 0;
+	}
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	return mctl_dispatch(m, buf, (int)n, cb, arg);
 }

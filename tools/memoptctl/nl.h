@@ -22,12 +22,38 @@ void mctl_close(struct mctl *m);
 /* A request for @cmd; @flags e.g. NLM_F_DUMP. NULL on ENOMEM. */
 struct nl_msg *mctl_msg(struct mctl *m, uint8_t cmd, int flags);
 
+/* Replies are parsed with room for this many attributes (every set's max). */
+#define MCTL_MAXATTR	32
+
+/* One message of the family, as given to callbacks. */
+struct mctl_reply {
+	uint8_t cmd;
+	struct nlattr **tb;	/* top-level attributes, tb[0..MCTL_MAXATTR] */
+	struct nlattr *attrs;	/* all of them, in order (repeated ones too) */
+	int len;
+};
+
 /*
- * Send @msg (consumed) and call @cb with the top-level attributes of each
- * reply. Kernel errors are printed as "Error: <extack message> (<option>)."
- * Returns 0 or a negative errno.
+ * Send @msg (consumed) and call @cb for each reply. Kernel errors are
+ * printed as "Error: <extack message> (<option>)." unless m->quiet.
+ * Returns 0 or a negative errno (also one @cb returned).
  */
-typedef int (*mctl_cb)(struct nlattr **tb, void *arg);
+typedef int (*mctl_cb)(const struct mctl_reply *r, void *arg);
 int mctl_request(struct mctl *m, struct nl_msg *msg, mctl_cb cb, void *arg);
+
+/*
+ * Join the "monitor" multicast group. Use a socket of its own: requests
+ * go through another one. 0 or -errno (printed).
+ */
+int mctl_subscribe(struct mctl *m);
+
+/*
+ * Wait up to @timeout_ms (-1: no limit) for notifications and call @cb for
+ * each. Returns after one batch: 0 (handled, or nothing came in time),
+ * what @cb returned if not 0 (it wants to stop), -EINTR when SIGINT or
+ * SIGTERM came (see wait.h), -ENOBUFS when the socket overflowed and
+ * events were lost, or another -errno.
+ */
+int mctl_events(struct mctl *m, int timeout_ms, mctl_cb cb, void *arg);
 
 #endif

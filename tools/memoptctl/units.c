@@ -123,3 +123,59 @@ const char *format_duration(uint64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%llus", (unsigned long long)s);
 	return buf;
 }
+
+int parse_duration_ms(const char *s, uint64_t *ms)
+{
+	size_t len = strlen(s);
+	char digits[32];
+	uint64_t v;
+	int ret;
+
+	if (len > 2 && !strcmp(s + len - 2, "ms")) {
+		if (len - 2 >= sizeof(digits))
+			return -ERANGE;
+		memcpy(digits, s, len - 2);
+		digits[len - 2] = '\0';
+		return parse_uint(digits, UINT64_MAX, ms);
+	}
+	ret = parse_duration(s, &v);
+	if (ret)
+		return ret;
+	if (v > UINT64_MAX / 1000)
+		return -ERANGE;
+	*ms = v * 1000;
+	return 0;
+}
+
+const char *format_age(uint64_t ms, char *buf, size_t len)
+{
+	static const struct { const char *unit; uint64_t ms; } u[] = {
+		{ "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+	};
+	unsigned int i;
+	uint64_t hi, lo;
+
+	if (ms < 1000) {
+		snprintf(buf, len, "%llums", (unsigned long long)ms);
+		return buf;
+	}
+	for (i = 0; ms < u[i].ms; i++)
+		;
+	hi = ms / u[i].ms;
+	lo = i < 3 ? ms % u[i].ms / u[i + 1].ms : 0;
+	if (lo)
+		snprintf(buf, len, "%llu%s %llu%s", (unsigned long long)hi, u[i].unit,
+			 (unsigned long long)lo, u[i + 1].unit);
+	else
+		snprintf(buf, len, "%llu%s", (unsigned long long)hi, u[i].unit);
+	return buf;
+}
+
+const char *format_percent(double ratio, char *buf, size_t len)
+{
+	if (ratio < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", ratio * 100);
+	return buf;
+}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of memoptctl's size, count and duration parsing. TAP out. */
+/* Unit tests of memoptctl's size, count, duration and age parsing and printing. TAP out. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,6 +36,20 @@ static void fmt(uint64_t bytes, const char *want)
 	char buf[32];
 
 	check(!strcmp(format_size(bytes, buf, sizeof(buf)), want), "size formats as", want);
+}
+
+static void age(uint64_t ms, const char *want)
+{
+	char buf[32];
+
+	check(!strcmp(format_age(ms, buf, sizeof(buf)), want), "age formats as", want);
+}
+
+static void pct(double r, const char *want)
+{
+	char buf[32];
+
+	check(!strcmp(format_percent(r, buf, sizeof(buf)), want), "ratio formats as", want);
 }
 
 int main(void)
@@ -77,6 +91,25 @@ int main(void)
 	fmt(512, "512 B");
 	fmt(256ULL << 20, "256 MiB");
 	fmt(3ULL << 30, "3 GiB");
+
+	age(0, "0ms");
+	age(850, "850ms");
+	age(1000, "1s");
+	age(42999, "42s");
+	age(303000, "5m 3s");
+	age(300000, "5m");
+	age(7500000, "2h 5m");
+	age(3 * 86400000ULL + 4 * 3600000ULL + 59000, "3d 4h");
+
+	check(parse_duration_ms("1500ms", &v) == 0 && v == 1500, "ms duration parses", "1500ms");
+	check(parse_duration_ms("2", &v) == 0 && v == 2000, "ms duration parses", "2");
+	check(parse_duration_ms("5m", &v) == 0 && v == 300000, "ms duration parses", "5m");
+	check(parse_duration_ms("ms", &v) == -EINVAL, "ms duration refused", "ms");
+	check(parse_duration_ms("1.5s", &v) == -EINVAL, "ms duration refused", "1.5s");
+
+	pct(0.07, "7.0%");
+	pct(1, "100.0%");
+	pct(-1, "-");
 
 	printf("1..%d\n", n);
 	return failed;
