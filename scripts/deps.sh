@@ -45,14 +45,31 @@ install_missing() {
 	as_root apt-get install -y -q --no-install-recommends "${todo[@]}" >/dev/null
 }
 
+# fetch_promtool: promtool, Prometheus's checker of the text exposition
+# format (memoptctl's host tests), taken out of Debian's prometheus package
+# into the cache; installing the package would set up a Prometheus server.
+fetch_promtool() {
+	local dir=$MEMOPT_CACHE/promtool tmp rc=0
+	[ -x "$dir/promtool" ] && return 0
+	msg "promtool: from Debian's prometheus package into $dir"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1) &&
+		dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root" &&
+		install -D -m 0755 "$tmp/root/usr/bin/promtool" "$dir/promtool" || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+
 main() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt_ready
-	install_missing && return 0
-	# The package lists may be stale (a kernel ABI bump removed what they
-	# name): refresh once and resolve the kernel versions again.
-	as_root apt-get update -qq
-	install_missing
+	install_missing || {
+		# The package lists may be stale (a kernel ABI bump removed what
+		# they name): refresh once and resolve the kernel versions again.
+		as_root apt-get update -qq
+		install_missing
+	}
+	fetch_promtool
 }
 
 main "$@"
