@@ -59,8 +59,9 @@
  *	(&enum memopt_a_proc), filtered by %MEMOPT_A_PROC_POOL_ID and
  *	%MEMOPT_A_PROC_PID
  * @MEMOPT_CMD_LEAK_GET: dump of leak suspects (&enum memopt_a_leak)
- * @MEMOPT_CMD_POOL_FREED_NTF: notification on "monitor": a destroyed pool's
- *	last buffer is gone and its memory was given back (id and name)
+ * @MEMOPT_CMD_POOL_FREED_NTF: notification on "monitor": a destroyed pool
+ *	was freed and its memory given back (id and name): right after its
+ *	delete notification, or when its last buffer goes
  * @MEMOPT_CMD_WATERMARK_NTF: notification on "monitor": a pool's use crossed
  *	its watermark, %MEMOPT_A_POOL_EVENT says which way
  * @MEMOPT_CMD_EXHAUSTED_NTF: notification on "monitor": allocations from a
@@ -217,7 +218,7 @@ enum memopt_a_stats {
  * enum memopt_event - what a pool event notification reports
  * @MEMOPT_EVENT_NONE: not used
  * @MEMOPT_EVENT_WATERMARK_UP: use rose to the watermark or above
- * @MEMOPT_EVENT_WATERMARK_DOWN: use fell below the watermark by at least
+ * @MEMOPT_EVENT_WATERMARK_DOWN: use fell below the watermark by more than
  *	%MEMOPT_WATERMARK_HYSTERESIS percentage points
  * @MEMOPT_EVENT_EXHAUSTED_MAX: allocations fail: the pool is at its max
  * @MEMOPT_EVENT_EXHAUSTED_CAP: allocations fail: the global cap is reached
