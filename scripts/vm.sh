@@ -173,6 +173,7 @@ build_initramfs() {
 	build_modules "$(bash "$MEMOPT_TOP/scripts/kernels.sh" kdir "$kernel")" "$root/memopt"
 	make -s -C "$MEMOPT_TOP" tools selftests >/dev/null
 	copy_bin "$MEMOPT_TOP/tools/memoptctl/memoptctl" "$root"
+	copy_bin "$MEMOPT_TOP/tools/memoptctl/tests/memopt-hold" "$root"	# cli-ledger.sh
 	copy_bin "$MEMOPT_TOP/tools/examples/memopt-producer" "$root"
 	copy_bin "$MEMOPT_TOP/tools/examples/memopt-consumer" "$root"
 	copy_bin "$MEMOPT_TOP/tools/lib/memopt/tests/device_test" "$root"
