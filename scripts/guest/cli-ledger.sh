@@ -431,6 +431,30 @@ t_check "monitor: a dying pool" has /tmp/cl.o \
 t_check "monitor: freed once its holder went" before /tmp/cl.o "^pool destroyed: cl-d2 " "^pool freed: cl-d2 "
 t_end
 
+t_begin cli-monitor-lost
+# A stopped monitor's socket overflows with 2000 leak events: it says so
+# when it reads again, and goes on.
+memoptctl pool create --name cl-lost --size 4k --leak-age 1 >/dev/null
+memoptctl monitor >/tmp/cl.lost 2>&1 &
+LM=$!
+sleep 1
+kill -STOP $LM
+hold LH --count 2000 cl-lost
+LH=$hold_pid
+sleep 4
+kill -CONT $LM
+sleep 3
+kill -INT $LM
+wait $LM
+rc=$?
+t_check "monitor: exits 0 after losing events" test "$rc" -eq 0
+t_check "monitor: says events were lost" has /tmp/cl.lost \
+	'^events lost: the monitor fell behind \(ENOBUFS\); listening on$'
+t_check "monitor: and goes on" before /tmp/cl.lost '^events lost' '^leak suspected \(age\): buffer [0-9]+ in pool cl-lost'
+release "$LH"
+memoptctl pool destroy cl-lost --wait --timeout 30 >/dev/null
+t_end
+
 t_begin cli-cleanup
 release $CL_PIDS
 for p in cl-buf cl-stat cl-leak cl-orph cl-grow; do
