@@ -111,6 +111,7 @@ host_tests() {
 	run_tap host/memoptctl-units "$MEMOPT_TOP/tools/memoptctl/tests/units_test"
 	run_tap host/libmemopt-units "$MEMOPT_TOP/tools/lib/memopt/tests/unit_test"
 	run_tap host/libmemopt-build "$MEMOPT_TOP/tools/lib/memopt/tests/build_test.sh"
+	run_tap host/ynl-uapi "$MEMOPT_TOP/scripts/tests/ynl-uapi.sh"
 }
 
 # hang_test: a guest that booted and then hung is killed at the timeout
@@ -189,14 +190,16 @@ run_names() {
 required_suites() {
 	local t
 	if [ "$1" = ynl ]; then
-		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-monitor-events ynl-unload
+		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-ledger ynl-monitor-events ynl-unload
 		return 0
 	fi
-	echo load memoptctl memoptctl-pool libmemopt libmemopt-pool examples unload
+	echo load memoptctl memoptctl-pool cli-pool-growth cli-buf cli-proc cli-stats cli-leak \
+		cli-destroy cli-monitor cli-monitor-lost cli-cleanup libmemopt libmemopt-pool \
+		unload-busy unload examples
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test.c; do
 		echo "selftests/$(basename "$t" .c)"
 	done
-	[ "$1" = debug ] && echo memopt_smoke memopt_pool kmemleak
+	[ "$1" = debug ] && echo memopt_smoke memopt_pool memopt_buffer kmemleak
 	return 0
 }
 

@@ -140,6 +140,9 @@ memoptctl pool list >/tmp/o
 t_check "no pool left" has /tmp/o "^no pools$"
 t_end
 
+# memoptctl's ledger, statistics and events (cli-* suites).
+. /memopt/cli-ledger.sh
+
 # pool_used POOL: the pool's blocks in use, from memoptctl's JSON.
 pool_used() { memoptctl -j pool show "$1" | sed -n 's/.*"blocks_used":\([0-9]*\).*/\1/p'; }
 
@@ -151,6 +154,48 @@ run_tap libmemopt libmemopt_device_test libtest
 t_begin libmemopt-pool
 t_check "libmemopt tests: the pool's used count is back to 0" test "$(pool_used libtest)" = 0
 t_check "... and the pool can be destroyed" memoptctl pool destroy libtest
+t_end
+
+# gone PID: wait up to 10 s for a process to be gone (reaped: by us with
+# wait, or by init for one whose parent exited).
+gone() {
+	i=0
+	while [ -d "/proc/$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	! [ -d "/proc/$1" ]
+}
+
+# ready FILE: wait up to 10 s for memopt-hold's "ready" line.
+ready() {
+	i=0
+	while ! grep -q '^ready ' "$1" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q '^ready ' "$1"
+}
+
+refused() { ! rmmod memopt 2>/dev/null && test -c /dev/memopt; }
+
+t_begin unload-busy
+# Every kind of holder pins the module: rmmod fails while one exists.
+sleep 600 3</dev/memopt &
+s=$!
+t_check "an open session: rmmod is refused, the device stays" refused
+kill $s
+wait $s
+t_check "... the session's process is gone" gone $s
+memoptctl pool create --name busy --size 4k >/dev/null
+memopt-hold --map busy >/tmp/ub.o &
+h=$!
+t_check "a process holding a mapped buffer is ready" ready /tmp/ub.o
+t_check "a buffer and its mapping: rmmod is refused" refused
+kill $h
+wait $h
+t_check "... the holder is gone" gone $h
+memopt-hold --orphan busy >/tmp/ub.o
+c=$(sed -n 's/^ready [0-9]* child \([0-9]*\).*/\1/p' /tmp/ub.o)
+t_check "only dma-bufs in another process hold a buffer" test -n "$c"
+t_check "exported dma-bufs alone: rmmod is refused" refused
+kill "$c"
+t_check "... their process is gone" gone "$c"
+t_check "with no holder left the pool is empty and can go" memoptctl pool destroy busy
 t_end
 
 t_begin unload
