@@ -203,6 +203,9 @@ build_initramfs() {
 }
 
 # boot: run the VM once; false when the guest script never started.
+# tsc=reliable: under TCG the kernel otherwise may mark the TSC unstable in
+# the middle of a run, and the clocksource switch patches static keys with
+# int3, the same hazard that main retries for at boot.
 boot() {
 	local cpu=()
 	[ -n "${MEMOPT_QEMU_CPU:-}" ] && cpu=(-cpu "$MEMOPT_QEMU_CPU")
@@ -212,7 +215,7 @@ boot() {
 		-nodefaults -no-user-config -no-reboot -display none \
 		-machine pc -accel tcg "${cpu[@]}" -smp 2 -m 2048 \
 		-kernel "$image" -initrd "$img" \
-		-append "console=ttyS0 panic=-1 rdinit=/init nokaslr ${MEMOPT_CMDLINE:-}" \
+		-append "console=ttyS0 panic=-1 rdinit=/init nokaslr tsc=reliable ${MEMOPT_CMDLINE:-}" \
 		-serial "file:$console" -serial "file:$results" </dev/null || rc=$?
 	grep -q '^memopt guest:' "$console" 2>/dev/null
 }
