@@ -182,24 +182,28 @@ static void *memopt_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb, u
 			   &memopt_genl_family, NLM_F_MULTI, cmd);
 }
 
-/* A whole message: the buffer's attributes, or nested under a leak reason. */
-static int memopt_dump_buf(struct sk_buff *skb, struct netlink_callback *cb,
-			   struct memopt_buf *buf, u64 now, bool leak)
+/*
+ * A whole message: @put's attributes of @obj, plain (@cmd) or, for a leak
+ * dump, nested in @nest_attr under the leak @reason.
+ */
+static int memopt_dump_msg(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+			   bool leak, u32 reason, int nest_attr,
+			   int (*put)(struct sk_buff *skb, void *obj, u64 now), void *obj, u64 now)
 {
 	struct nlattr *nest = NULL;
 	void *hdr;
 
-	hdr = memopt_dump_hdr(skb, cb, leak ? MEMOPT_CMD_LEAK_GET : MEMOPT_CMD_BUF_GET);
+	hdr = memopt_dump_hdr(skb, cb, leak ? MEMOPT_CMD_LEAK_GET : cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (leak) {
-		if (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, buf->suspect))
+		if (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, reason))
 			goto cancel;
-		nest = nla_nest_start(skb, MEMOPT_A_LEAK_BUF);
+		nest = nla_nest_start(skb, nest_attr);
 		if (!nest)
 			goto cancel;
 	}
-	if (memopt_put_buf(skb, buf, now))
+	if (put(skb, obj, now))
 		goto cancel;
 	if (nest)
 		nla_nest_end(skb, nest);
@@ -210,31 +214,14 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int memopt_dump_proc(struct sk_buff *skb, struct netlink_callback *cb,
-			    struct memopt_proc *proc, u64 now, bool leak)
+static int memopt_put_buf_obj(struct sk_buff *skb, void *buf, u64 now)
 {
-	struct nlattr *nest = NULL;
-	void *hdr;
+	return memopt_put_buf(skb, buf, now);
+}
 
-	hdr = memopt_dump_hdr(skb, cb, leak ? MEMOPT_CMD_LEAK_GET : MEMOPT_CMD_PROC_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (leak) {
-		if (nla_put_u32(skb, MEMOPT_A_LEAK_REASON, proc->suspect))
-			goto cancel;
-		nest = nla_nest_start(skb, MEMOPT_A_LEAK_PROC);
-		if (!nest)
-			goto cancel;
-	}
-	if (memopt_put_proc(skb, proc, now))
-		goto cancel;
-	if (nest)
-		nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+static int memopt_put_proc_obj(struct sk_buff *skb, void *proc, u64 now)
+{
+	return memopt_put_proc(skb, proc, now);
 }
 
 static bool memopt_buf_matches(const struct memopt_dump *d, struct memopt_buf *buf, u64 now)
@@ -270,7 +257,8 @@ static int memopt_dump_bufs(struct sk_buff *skb, struct netlink_callback *cb, bo
 		if (leak ? !buf->suspect || !memopt_dump_visible(d, buf->proc) :
 			   !memopt_buf_matches(d, buf, now))
 			continue;
-		ret = memopt_dump_buf(skb, cb, buf, now, leak);
+		ret = memopt_dump_msg(skb, cb, MEMOPT_CMD_BUF_GET, leak, buf->suspect,
+				      MEMOPT_A_LEAK_BUF, memopt_put_buf_obj, buf, now);
 		if (ret)
 			break;
 		d->cursor = buf->id;
@@ -294,7 +282,8 @@ static int memopt_dump_procs(struct sk_buff *skb, struct netlink_callback *cb, b
 			   (d->pool_id && proc->pool_id != d->pool_id) ||
 			   (d->pid && pid_nr(proc->pid) != d->pid))
 			continue;
-		ret = memopt_dump_proc(skb, cb, proc, now, leak);
+		ret = memopt_dump_msg(skb, cb, MEMOPT_CMD_PROC_GET, leak, proc->suspect,
+				      MEMOPT_A_LEAK_PROC, memopt_put_proc_obj, proc, now);
 		if (ret)
 			break;
 		d->cursor = proc->seq;

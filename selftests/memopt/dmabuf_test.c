@@ -35,30 +35,19 @@ FIXTURE(dmabuf) {
 
 FIXTURE_SETUP(dmabuf)
 {
-	struct genl_family_info info;
+	int ret = testpool_open(&self->fd, &self->nl, &self->family);
 
-	self->fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
+	if (ret == -ENOENT)
 		SKIP(return, DEV " does not exist: memopt.ko not loaded");
-	ASSERT_LE(0, self->fd);
-	self->nl = genl_open();
-	ASSERT_LE(0, self->nl);
-	ASSERT_EQ(0, genl_resolve(self->nl, MEMOPT_GENL_NAME, &info));
-	self->family = info.id;
+	ASSERT_EQ(0, ret);
 	self->pool = testpool_create(self->nl, self->family, "dmabuftest", BS, POOL_MAX, 0660);
 	ASSERT_NE(0U, self->pool) TH_LOG("pool create: %s", testpool_rep.msg);
 }
 
 FIXTURE_TEARDOWN(dmabuf)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	if (!self->pool)
-		return;
 	/* Every session, fd and mapping is gone: every block is back. */
-	EXPECT_EQ(0, testpool_used(self->nl, self->family, self->pool));
-	EXPECT_EQ(0, testpool_destroy(self->nl, self->family, self->pool));
-	close(self->nl);
+	EXPECT_EQ(0, testpool_close(self->fd, self->nl, self->family, self->pool));
 }
 
 /* MEMOPT_IOC_EXPORT: the new fd, or -errno. */

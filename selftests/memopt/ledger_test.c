@@ -40,20 +40,17 @@ FIXTURE(ledger) {
 
 FIXTURE_SETUP(ledger)
 {
+	int ret = testpool_open(&self->fd, &self->nl, &self->family);
 	struct genl_family_info info;
 
-	self->fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
+	if (ret == -ENOENT)
 		SKIP(return, DEV " does not exist: memopt.ko not loaded");
-	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, ret);
 	prctl(PR_SET_NAME, "ledgertest");
-	self->nl = genl_open();
-	ASSERT_LE(0, self->nl);
-	ASSERT_EQ(0, genl_resolve(self->nl, MEMOPT_GENL_NAME, &info));
-	self->family = info.id;
 	/* Joined before anything happens, so that no event is missed. */
 	self->mon = genl_open();
 	ASSERT_LE(0, self->mon);
+	ASSERT_EQ(0, genl_resolve(self->nl, MEMOPT_GENL_NAME, &info));
 	ASSERT_NE(0U, info.monitor_grp);
 	ASSERT_EQ(0, genl_join(self->mon, info.monitor_grp));
 	self->pool = testpool_create(self->nl, self->family, "ledgertest", BS, POOL_MAX, 0666);
@@ -62,14 +59,10 @@ FIXTURE_SETUP(ledger)
 
 FIXTURE_TEARDOWN(ledger)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	if (!self->pool)
-		return;
-	EXPECT_EQ(0, testpool_used(self->nl, self->family, self->pool));
-	EXPECT_EQ(0, testpool_destroy(self->nl, self->family, self->pool));
-	close(self->mon);
-	close(self->nl);
+	if (self->mon >= 0)
+		close(self->mon);
+	/* Every session, fd and mapping is gone: every block is back. */
+	EXPECT_EQ(0, testpool_close(self->fd, self->nl, self->family, self->pool));
 }
 
 static struct genl_reply rep;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Shared by the buffer selftests: see testpool.h. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -56,6 +58,49 @@ int testpool_destroy(int nl, uint16_t family, uint32_t id)
 	genl_req_init(&r, family, MEMOPT_CMD_POOL_DEL, 0);
 	genl_put_u32(&r, MEMOPT_A_POOL_ID, id);
 	return genl_do(nl, &r, &testpool_rep);
+}
+
+/*
+ * A test's session and netlink socket: 0; -ENOENT when /dev/memopt does
+ * not exist (the module is not loaded: skip); another -errno.
+ */
+int testpool_open(int *fd, int *nl, uint16_t *family)
+{
+	struct genl_family_info info;
+	int ret;
+
+	*nl = -1;
+	*fd = open(DEV, O_RDWR | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*nl = genl_open();
+	if (*nl < 0)
+		return *nl;
+	ret = genl_resolve(*nl, MEMOPT_GENL_NAME, &info);
+	*family = info.id;
+	return ret;
+}
+
+/*
+ * Close the session; then the pool must have no block in use, and is
+ * destroyed. 0; -EBUSY when blocks are still in use; -errno when the
+ * pool cannot be read or destroyed.
+ */
+int testpool_close(int fd, int nl, uint16_t family, uint32_t pool)
+{
+	long used;
+	int ret;
+
+	if (fd >= 0)
+		close(fd);
+	if (!pool)
+		return 0;
+	used = testpool_used(nl, family, pool);
+	ret = testpool_destroy(nl, family, pool);
+	close(nl);
+	if (used)
+		return used < 0 ? -EIO : -EBUSY;
+	return ret;
 }
 
 /* MEMOPT_IOC_ALLOC; 0 or -errno. */

@@ -23,6 +23,9 @@ long testpool_used(int nl, uint16_t family, uint32_t id);
 int testpool_set_mode(int nl, uint16_t family, uint32_t id, uint32_t mode);
 int testpool_destroy(int nl, uint16_t family, uint32_t id);
 
+int testpool_open(int *fd, int *nl, uint16_t *family);
+int testpool_close(int fd, int nl, uint16_t family, uint32_t pool);
+
 int memopt_do_alloc(int fd, uint32_t pool, uint64_t size, struct memopt_alloc *a);
 int memopt_do_free(int fd, uint32_t handle);
 void *memopt_map(int fd, const struct memopt_alloc *a, size_t off, size_t len, int prot);

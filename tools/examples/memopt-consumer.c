@@ -23,7 +23,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <linux/dma-buf.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,19 +66,6 @@ struct consumer {
 	uint64_t bytes, seen, t0;
 	struct stream_gen gen;
 };
-
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("memopt-consumer: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 static void usage(FILE *f)
 {

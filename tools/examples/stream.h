@@ -81,6 +81,8 @@ int parse_bytes(const char *s, uint64_t *v);
 void print_result(const char *role, const char *mode, uint64_t bytes, uint64_t ns,
 		  uint64_t hash, const char *extra);
 
+__attribute__((format(printf, 1, 2)))
+int fail(const char *fmt, ...);
 int msg_send(int sock, const struct stream_msg *m);
 int msg_recv(int sock, struct stream_msg *m, uint32_t type);
 const char *msg_name(uint32_t type);
