@@ -55,13 +55,16 @@ static unsigned int memopt_buf_blocks(const struct memopt_pool_params *p, u64 si
  * memopt_buf_alloc() - allocate a zero-filled buffer of at least @size bytes
  * @pool: the pool, a reference held by the caller (the buffer takes its own)
  * @size: bytes wanted; rounded up to whole blocks
+ * @handle_owner: the opener of the session whose new handle will hold the
+ *	returned reference, counted among the buffer's holders at once; NULL
+ *	for a kernel user
  *
  * Context: Process context, may sleep.
  * Return: the buffer with one reference for the caller, or an ERR_PTR:
  * -EINVAL when @size is 0 or more than the pool could ever hold, -ENOENT
  * when the pool was destroyed, -ENOSPC at its max, -ENOMEM.
  */
-struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size)
+struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size, struct pid *handle_owner)
 {
 	struct memopt_pool_params p;
 	struct memopt_buf *buf;
@@ -95,7 +98,7 @@ struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size)
 	buf->requested = size;
 	buf->pool = pool;
 	/* The ledger numbers the buffers it keeps, in order; others get one here. */
-	ret = memopt_ledger_add(buf);
+	ret = memopt_ledger_add(buf, handle_owner);
 	if (ret < 0) {
 		memopt_pool_free(pool, n, buf->blocks);
 		kvfree(buf->pages);

@@ -14,6 +14,7 @@
 struct memopt_pool;
 struct memopt_block;
 struct memopt_proc;
+struct pid;
 struct page;
 
 /**
@@ -71,7 +72,7 @@ struct memopt_buf {
 #define MEMOPT_BUF_SHIFT	40
 #define MEMOPT_BUF_MAX		BIT_ULL(MEMOPT_BUF_SHIFT)
 
-struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size);
+struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size, struct pid *handle_owner);
 u64 memopt_buf_next_id(void);
 void memopt_buf_get(struct memopt_buf *buf);
 void memopt_buf_put(struct memopt_buf *buf);

@@ -62,14 +62,15 @@ struct memopt_buf *memopt_session_buf(struct memopt_session *s, u32 handle, bool
 
 /*
  * Give @buf a new handle in @s; the handle takes over the caller's
- * reference, which the caller still owns on failure.
+ * reference, which the caller still owns on failure. @counted: the ledger
+ * already counts this handle among the buffer's holders (a new buffer).
  */
 static int memopt_session_add(struct memopt_session *s, struct memopt_buf *buf,
-			      bool rdonly, u32 *handle)
+			      bool rdonly, bool counted, u32 *handle)
 {
 	int ret;
 
-	ret = memopt_holder_get(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
+	ret = counted ? 0 : memopt_holder_get(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
 	if (ret)
 		return ret;
 	xa_lock(&s->handles);
@@ -106,12 +107,12 @@ static int memopt_ioc_alloc(struct memopt_session *s, void *arg)
 	ret = memopt_pool_permission(pool);
 	if (ret)
 		goto out;
-	buf = memopt_buf_alloc(pool, a->size);
+	buf = memopt_buf_alloc(pool, a->size, s->owner);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
 		goto out;
 	}
-	ret = memopt_session_add(s, buf, false, &handle);
+	ret = memopt_session_add(s, buf, false, true, &handle);
 	if (ret) {
 		memopt_buf_put(buf);
 		goto out;
@@ -291,7 +292,7 @@ static int memopt_ioc_import(struct memopt_session *s, void *arg)
 	buf = memopt_dmabuf_import(im->fd, &rdonly);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = memopt_session_add(s, buf, rdonly, &im->handle);
+	ret = memopt_session_add(s, buf, rdonly, false, &im->handle);
 	if (ret) {
 		memopt_buf_put(buf);
 		return ret;

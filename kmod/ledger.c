@@ -109,7 +109,7 @@ static struct memopt_proc *memopt_proc_new(u32 pool_id, struct pid *pid)
 	proc->uid = current_uid();
 	get_task_comm(proc->comm, current);
 	INIT_LIST_HEAD(&proc->bufs);
-	proc->win_start_ns = ktime_get_ns();
+	proc->win_start_ns = memopt_ledger_now();
 	return proc;
 }
 
@@ -136,12 +136,38 @@ bool memopt_proc_exited(const struct memopt_proc *proc)
 	return gone;
 }
 
-/* Enter @buf under @proc; the ledger lock is held. */
-static void memopt_ledger_link(struct memopt_buf *buf, struct memopt_proc *proc)
+/* Records of handles borrow the session's pid; others hold a reference. */
+static struct pid *memopt_holder_pid_get(int kind, struct pid *pid)
 {
+	return kind == MEMOPT_HOLDER_HANDLE ? pid : get_pid(pid);
+}
+
+static void memopt_holder_pid_put(int kind, struct pid *pid)
+{
+	if (kind != MEMOPT_HOLDER_HANDLE)
+		put_pid(pid);
+}
+
+/*
+ * Enter @buf under @proc, and count @handle_owner's handle in its first
+ * inline holder record (nobody else knows the buffer yet, so its own lock
+ * is not needed); the ledger lock is held.
+ */
+static void memopt_ledger_link(struct memopt_buf *buf, struct memopt_proc *proc,
+			       struct pid *handle_owner)
+{
+	struct memopt_holder *h = &buf->inline_holders[0];
+
 	lockdep_assert_held(&memopt_ledger_lock);
+	if (handle_owner) {
+		h->kind = MEMOPT_HOLDER_HANDLE;
+		h->pid = handle_owner;
+		h->inline_slot = true;
+		h->count = 1;
+		list_add_tail(&h->node, &buf->holders);
+	}
 	buf->id = memopt_buf_next_id();
-	buf->created_ns = ktime_get_ns();
+	buf->created_ns = memopt_ledger_now();
 	buf->proc = proc;
 	list_add_tail(&buf->ledger_node, &memopt_ledger_bufs);
 	list_add_tail(&buf->proc_node, &proc->bufs);
@@ -154,6 +180,8 @@ static void memopt_ledger_link(struct memopt_buf *buf, struct memopt_proc *proc)
 /**
  * memopt_ledger_add() - enter a new buffer in the ledger
  * @buf: the buffer, owned by the current process
+ * @handle_owner: counts the handle the buffer is for as its first holder,
+ *	in the session of this process; NULL for none
  *
  * Gives the buffer its id: ids of buffers in the ledger follow the order in
  * which they entered it.
@@ -162,7 +190,7 @@ static void memopt_ledger_link(struct memopt_buf *buf, struct memopt_proc *proc)
  * Return: 1 when the buffer is in the ledger, 0 when accounting is off,
  * -ENOMEM.
  */
-int memopt_ledger_add(struct memopt_buf *buf)
+int memopt_ledger_add(struct memopt_buf *buf, struct pid *handle_owner)
 {
 	u32 pool_id = memopt_pool_id(buf->pool);
 	struct pid *pid = task_tgid(current);
@@ -188,7 +216,7 @@ int memopt_ledger_add(struct memopt_buf *buf)
 		if (!spare)
 			return -ENOMEM;
 	}
-	memopt_ledger_link(buf, proc);
+	memopt_ledger_link(buf, proc, handle_owner);
 	spin_unlock(&memopt_ledger_lock);
 	if (spare)
 		memopt_proc_free(spare);
@@ -218,7 +246,7 @@ void memopt_ledger_del(struct memopt_buf *buf)
 	/* No reference is left, so no holder may be either. */
 	WARN_ON_ONCE(!list_empty(&buf->holders) || buf->lost_maps);
 	list_for_each_entry_safe(h, tmp, &buf->holders, node) {
-		put_pid(h->pid);
+		memopt_holder_pid_put(h->kind, h->pid);
 		if (!h->inline_slot)
 			kfree(h);
 	}
@@ -252,7 +280,7 @@ static struct memopt_holder *memopt_holder_inline(struct memopt_buf *buf, int ki
 		if (h->count)
 			continue;
 		h->kind = kind;
-		h->pid = get_pid(pid);	/* put when the record goes */
+		h->pid = memopt_holder_pid_get(kind, pid);	/* put when the record goes */
 		h->mm = mm;
 		h->inline_slot = true;
 		list_add_tail(&h->node, &buf->holders);
@@ -295,13 +323,13 @@ int memopt_holder_get(struct memopt_buf *buf, int kind, struct pid *pid,
 		if (!spare)
 			return -ENOMEM;
 		spare->kind = kind;
-		spare->pid = get_pid(pid);	/* put when the record goes */
+		spare->pid = memopt_holder_pid_get(kind, pid);	/* put when the record goes */
 		spare->mm = mm;
 	}
 	h->count++;
 	spin_unlock(&buf->lock);
 	if (spare) {
-		put_pid(spare->pid);
+		memopt_holder_pid_put(kind, spare->pid);
 		kfree(spare);
 	}
 	return 0;
@@ -337,7 +365,7 @@ void memopt_holder_put(struct memopt_buf *buf, int kind, struct pid *pid,
 	pid = h ? h->pid : NULL;
 	spin_unlock(&buf->lock);
 	/* An inline record is free again now that its count is 0. */
-	put_pid(pid);
+	memopt_holder_pid_put(kind, pid);
 	if (h && !h->inline_slot)
 		kfree(h);
 }
@@ -588,7 +616,7 @@ static void memopt_scan_fn(struct work_struct *work)
 	memopt_scan_freed();
 	memopt_scan_pools();
 	if (sc) {
-		sc->now = ktime_get_ns();
+		sc->now = memopt_ledger_now();
 		memopt_scan_ledger(sc);
 		for (i = 0; i < sc->n; i++)
 			memopt_nl_leak_event(&sc->ev[i]);

@@ -4,6 +4,7 @@
 #define _MEMOPT_LEDGER_H
 
 #include <linux/hashtable.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -18,7 +19,8 @@ struct pid;
  * struct memopt_holder - holders of one kind in one process
  * @node: on the buffer's holder list (buffer lock)
  * @kind: &enum memopt_holder_kind
- * @pid: the process (a reference), for handles the session's opener; NULL
+ * @pid: the process: for handles the session's opener (borrowed: the
+ *	session holds it, and drops its handles first), else a reference; NULL
  *	for dma-bufs, and for mappings copied into a child by fork() until a
  *	dump finds the process that owns @mm
  * @mm: for mappings, the address space they are in (an identity only:
@@ -119,6 +121,15 @@ struct memopt_proc {
 	u32 suspect;
 };
 
+/*
+ * The ledger's clock, in ns: jiffies, which are cheaper to read than
+ * ktime_get_ns() on the allocation path and fine enough for ages.
+ */
+static inline u64 memopt_ledger_now(void)
+{
+	return jiffies64_to_nsecs(get_jiffies_64());
+}
+
 /* For the ledger's own files (ledger.c, ledger_nl.c). */
 extern spinlock_t memopt_ledger_lock;
 extern struct list_head memopt_ledger_bufs;
@@ -129,7 +140,7 @@ void memopt_ledger_exit(void);
 void memopt_ledger_kick(void);
 void memopt_ledger_pool_freed(u32 id, const char *name);
 
-int memopt_ledger_add(struct memopt_buf *buf);
+int memopt_ledger_add(struct memopt_buf *buf, struct pid *handle_owner);
 void memopt_ledger_del(struct memopt_buf *buf);
 
 int memopt_holder_get(struct memopt_buf *buf, int kind, struct pid *pid,

@@ -246,7 +246,7 @@ static bool memopt_buf_matches(const struct memopt_dump *d, struct memopt_buf *b
 static int memopt_dump_bufs(struct sk_buff *skb, struct netlink_callback *cb, bool leak)
 {
 	struct memopt_dump *d = (struct memopt_dump *)cb->args[0];
-	u64 now = ktime_get_ns();
+	u64 now = memopt_ledger_now();
 	struct memopt_buf *buf;
 	int ret = 0;
 
@@ -270,7 +270,7 @@ static int memopt_dump_bufs(struct sk_buff *skb, struct netlink_callback *cb, bo
 static int memopt_dump_procs(struct sk_buff *skb, struct netlink_callback *cb, bool leak)
 {
 	struct memopt_dump *d = (struct memopt_dump *)cb->args[0];
-	u64 now = ktime_get_ns();
+	u64 now = memopt_ledger_now();
 	struct memopt_proc *proc;
 	int ret = 0;
 

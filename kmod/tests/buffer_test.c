@@ -85,7 +85,7 @@ static void memopt_buf_test_every_release_order(struct kunit *test)
 		struct memopt_buf *buf;
 
 		memopt_test_permutation(k, MEMOPT_TEST_HOLDERS, order);
-		buf = memopt_buf_alloc(pool, 3 * PAGE_SIZE);
+		buf = memopt_buf_alloc(pool, 3 * PAGE_SIZE, NULL);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 		memopt_buf_get(buf);
 		dmabuf = memopt_dmabuf_export(buf, false);
@@ -127,7 +127,7 @@ static void memopt_buf_test_reuse_is_zeroed(struct kunit *test)
 	unsigned int i, j;
 
 	memopt_test_pin(test, cpumask_first(cpu_online_mask));
-	buf = memopt_buf_alloc(pool, 4 * PAGE_SIZE);
+	buf = memopt_buf_alloc(pool, 4 * PAGE_SIZE, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	for (i = 0; i < buf->nr_pages; i++) {
 		first[i] = buf->pages[i];
@@ -135,7 +135,7 @@ static void memopt_buf_test_reuse_is_zeroed(struct kunit *test)
 	}
 	memopt_buf_put(buf);
 
-	buf = memopt_buf_alloc(pool, 4 * PAGE_SIZE);
+	buf = memopt_buf_alloc(pool, 4 * PAGE_SIZE, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	for (i = 0; i < buf->nr_pages; i++) {
 		u8 *p = kmap_local_page(buf->pages[i]);
@@ -187,7 +187,7 @@ static void memopt_buf_test_only_own_dmabufs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(memopt_dmabuf_buf(dmabuf, &rdonly)), -EINVAL);
 	memopt_test_dmabuf_put(dmabuf);
 
-	buf = memopt_buf_alloc(pool, PAGE_SIZE);
+	buf = memopt_buf_alloc(pool, PAGE_SIZE, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	dmabuf = memopt_dmabuf_export(buf, true);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
@@ -227,7 +227,7 @@ static void memopt_buf_test_device_import(struct kunit *test)
 	u64 bytes;
 	u8 *p;
 
-	buf = memopt_buf_alloc(pool, 3 * PAGE_SIZE);
+	buf = memopt_buf_alloc(pool, 3 * PAGE_SIZE, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, buf->nr_pages, 4);
 	dmabuf = memopt_dmabuf_export(buf, false);
@@ -280,7 +280,7 @@ static void memopt_buf_test_fault(struct kunit *test)
 	struct memopt_buf *buf;
 	vm_fault_t ret;
 
-	buf = memopt_buf_alloc(pool, 2 * PAGE_SIZE);
+	buf = memopt_buf_alloc(pool, 2 * PAGE_SIZE, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	vma.vm_private_data = buf;
 	{
