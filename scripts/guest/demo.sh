@@ -90,8 +90,8 @@ run memoptctl pool create --name camera --size 64k --max 256 --leak-age 3s
 say "    \$ memoptctl monitor &"
 memoptctl monitor >/tmp/monitor.out 2>&1 &
 monitor=$!
-say "    \$ memopt-hold --count 4 --size 256k --label frames --map camera &"
-memopt-hold --count 4 --size 256k --label frames --map camera >/tmp/hold.out 2>&1 &
+say "    \$ memopt-hold --count 4 --size 262144 --label frames --map camera &"
+memopt-hold --count 4 --size 262144 --label frames --map camera >/tmp/hold.out 2>&1 &
 holder=$!
 sleep 6
 say "   The pool's figures, then every buffer with its owner and holders:"

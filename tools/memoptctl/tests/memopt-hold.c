@@ -177,6 +177,24 @@ static void orphan(void)
 	exit(0);
 }
 
+/* A whole unsigned number in C notation (decimal, 0x hex, 0 octal). */
+static bool number(const char *s)
+{
+	char *end;
+
+	errno = 0;
+	strtoull(s, &end, 0);
+	return *s && *s != '-' && !*end && !errno;
+}
+
+static const char *option_name(const struct option *o, int c)
+{
+	for (; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
 static void parse(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -188,6 +206,11 @@ static void parse(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		if (optarg && c != 'l' && !number(optarg)) {
+			fprintf(stderr, "memopt-hold: --%s: \"%s\" is not a number\n",
+				option_name(lopts, c), optarg);
+			exit(2);
+		}
 		switch (c) {
 		case 's':
 			o.size = strtoul(optarg, NULL, 0);
