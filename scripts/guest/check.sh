@@ -125,15 +125,18 @@ su -s /bin/sh nobody -c "/memopt/bin/memoptctl pool create --size 4k" >/tmp/o 2>
 t_check "unprivileged: create fails with exit 1" test "$rc" -eq 1
 t_check "... and says why" has /tmp/o "^Error: Operation not permitted \(changing pools needs CAP_NET_ADMIN\)\.$"
 
+# 128 MiB, within 2%: the per-CPU free lists MemFree does not count hold
+# up to ~27 MiB per CPU either way, yet a pool that was not given back
+# would be off by far more than 2% (~40 MiB of 2 GiB).
 before=$(memfree)
-memoptctl pool create --name big --size 64K --min 1024 >/dev/null
+memoptctl pool create --name big --size 64K --min 2048 >/dev/null
 during=$(memfree)
 memoptctl pool destroy big >/dev/null
 after=$(memfree)
-echo "    MemFree: before $before kB, with a 64 MiB pool $during kB, after $after kB"
-t_check "a 64 MiB pool takes 64 MiB" test $((before - during)) -ge $((60 * 1024))
+echo "    MemFree: before $before kB, with a 128 MiB pool $during kB, after $after kB"
+t_check "a 128 MiB pool takes 128 MiB" test $((before - during)) -ge $((120 * 1024))
 diff=$((before - after)); [ $diff -lt 0 ] && diff=$((-diff))
-t_check "destroy gives it back (MemFree within 1%)" test $diff -le $((before / 100))
+t_check "destroy gives it back (MemFree within 2%)" test $diff -le $((before / 50))
 
 for p in frames video net; do memoptctl pool destroy "$p" >/dev/null; done
 memoptctl pool list >/tmp/o
@@ -199,17 +202,17 @@ t_check "with no holder left the pool is empty and can go" memoptctl pool destro
 t_end
 
 t_begin unload
-# 64 MiB: freed pages first fill the per-CPU free lists, which MemFree does
-# not count (up to ~27 MiB per CPU on the stock kernels), so a small pool
-# could not be told from a leak.
+# 128 MiB, within 2%: freed pages first fill the per-CPU free lists, which
+# MemFree does not count (up to ~27 MiB per CPU on the stock kernels), so a
+# small pool could not be told from a leak.
 before=$(memfree)
-memoptctl pool create --name left-behind --size 64K --min 1024 >/dev/null
+memoptctl pool create --name left-behind --size 64K --min 2048 >/dev/null
 during=$(memfree)
-t_check "rmmod memopt, with a 64 MiB pool left" rmmod memopt
+t_check "rmmod memopt, with a 128 MiB pool left" rmmod memopt
 after=$(memfree)
 echo "    MemFree: before $before kB, with the pool $during kB, after rmmod $after kB"
 diff=$((before - after)); [ $diff -lt 0 ] && diff=$((-diff))
-t_check "unloading freed the pool (MemFree back within 1%)" test $diff -le $((before / 100))
+t_check "unloading freed the pool (MemFree back within 2%)" test $diff -le $((before / 50))
 t_check "/dev/memopt is gone" sh -c '! test -e /dev/memopt'
 t_expect_rc 1 "memoptctl module show fails once unloaded" memoptctl module show
 t_end

@@ -383,14 +383,18 @@ TEST_F(pools, destroy_gives_every_page_back)
 
 	before = memfree_kib();
 	ASSERT_LT(0, before);
-	/* 1024 blocks of 64 KiB: 64 MiB. */
-	ASSERT_EQ(0, pool_new(&self->c, "big", 65536, 1024, 0)) TH_LOG("%s", rep.msg);
+	/*
+	 * 2048 blocks of 64 KiB: 128 MiB, back within 2%. The per-CPU free
+	 * lists, which MemFree does not count, hold up to ~27 MiB per CPU
+	 * either way; a pool not given back would be off by far more.
+	 */
+	ASSERT_EQ(0, pool_new(&self->c, "big", 65536, 2048, 0)) TH_LOG("%s", rep.msg);
 	during = memfree_kib();
 	ASSERT_EQ(0, pool_by_name(&self->c, MEMOPT_CMD_POOL_DEL, "big"));
 	after = memfree_kib();
 	TH_LOG("MemFree before %ld kB, with the pool %ld kB, after %ld kB", before, during, after);
-	EXPECT_GE(before - during, 60 * 1024);
-	EXPECT_LE(labs(before - after), before / 100);
+	EXPECT_GE(before - during, 120 * 1024);
+	EXPECT_LE(labs(before - after), before / 50);
 }
 
 TEST_F(pools, monitor_announces_create_change_destroy)
