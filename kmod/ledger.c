@@ -553,16 +553,51 @@ static void memopt_scan_proc(struct memopt_scan *sc, struct memopt_proc *proc)
 	ev->age_ms = div_u64(sc->now - oldest_t, NSEC_PER_MSEC);
 }
 
+/* Buffers the scan examines per hold of the ledger lock. */
+#define MEMOPT_SCAN_BATCH	256
+
+/*
+ * Every buffer, in batches: between two, the lock is dropped (a user may
+ * have very many buffers) with the next buffer pinned by a reference, so
+ * that it stays on the list; the pin is dropped once the lock is not held
+ * (the last put may free the buffer, which takes the lock).
+ */
+static void memopt_scan_bufs(struct memopt_scan *sc)
+{
+	struct memopt_buf *buf, *pin = NULL, *unpin;
+	unsigned int n = 0;
+
+	spin_lock(&memopt_ledger_lock);
+	buf = list_first_entry(&memopt_ledger_bufs, struct memopt_buf, ledger_node);
+	while (!list_entry_is_head(buf, &memopt_ledger_bufs, ledger_node)) {
+		if (kref_read(&buf->ref))
+			memopt_scan_buf(sc, buf);
+		buf = list_next_entry(buf, ledger_node);
+		if (++n % MEMOPT_SCAN_BATCH ||
+		    list_entry_is_head(buf, &memopt_ledger_bufs, ledger_node) ||
+		    !kref_get_unless_zero(&buf->ref))
+			continue;
+		unpin = pin;
+		pin = buf;
+		spin_unlock(&memopt_ledger_lock);
+		if (unpin)
+			memopt_buf_put(unpin);
+		cond_resched();
+		spin_lock(&memopt_ledger_lock);
+	}
+	spin_unlock(&memopt_ledger_lock);
+	if (pin)
+		memopt_buf_put(pin);
+}
+
 /* Find new suspects; drop the entries of exited processes holding nothing. */
 static void memopt_scan_ledger(struct memopt_scan *sc)
 {
 	struct memopt_proc *proc, *tmp;
-	struct memopt_buf *buf;
 	LIST_HEAD(dead);
 
+	memopt_scan_bufs(sc);
 	spin_lock(&memopt_ledger_lock);
-	list_for_each_entry(buf, &memopt_ledger_bufs, ledger_node)
-		memopt_scan_buf(sc, buf);
 	list_for_each_entry_safe(proc, tmp, &memopt_ledger_procs, node) {
 		if (!proc->buffers && memopt_proc_exited(proc)) {
 			hash_del(&proc->hnode);

@@ -668,6 +668,60 @@ TEST_F(ledger, a_busy_pool_dies_and_is_freed_with_its_last_buffer)
 	self->pool = 0;		/* gone: nothing for the teardown */
 }
 
+struct pool_count {
+	uint32_t pool;
+	int n;
+};
+
+static void count_pool_suspects(struct nlattr **tb, void *arg)
+{
+	struct pool_count *c = arg;
+	struct nlattr *n[GENL_MAXATTR];
+
+	if (!tb[MEMOPT_A_LEAK_BUF])
+		return;
+	genl_nested(tb[MEMOPT_A_LEAK_BUF], n);
+	if (genl_u32(n[MEMOPT_A_BUF_POOL_ID]) == c->pool &&
+	    (genl_u32(tb[MEMOPT_A_LEAK_REASON]) & MEMOPT_LEAK_AGE))
+		c->n++;
+}
+
+/*
+ * More buffers than the scan examines per hold of its lock (256), and
+ * than one dump message batch holds: every one is found and dumped.
+ */
+TEST_F(ledger, the_scan_and_the_dumps_reach_every_one_of_many_buffers)
+{
+	enum { MANY = 700 };
+	struct pool_count c = { 0 };
+	struct memopt_alloc a;
+	struct buf_list l;
+	struct genl_req r;
+	uint64_t end;
+	int i;
+
+	c.pool = testpool_create(self->nl, self->family, "ledgermany", BS, MANY, 0660);
+	ASSERT_NE(0U, c.pool) TH_LOG("pool create: %s", testpool_rep.msg);
+	ASSERT_EQ(0, pool_set(self->nl, self->family, c.pool, MEMOPT_A_POOL_LEAK_AGE, 1));
+	for (i = 0; i < MANY; i++)
+		ASSERT_EQ(0, memopt_do_alloc(self->fd, c.pool, BS, &a));
+	/* buf_list keeps 8, but counts them all. */
+	EXPECT_EQ(MANY, dump_bufs(self->nl, self->family, c.pool, &l, NULL, 0, 0));
+	for (end = now_ms() + 15000; now_ms() < end; usleep(500000)) {
+		c.n = 0;
+		genl_req_init(&r, self->family, MEMOPT_CMD_LEAK_GET, 0);
+		ASSERT_LE(0, genl_dump(self->nl, &r, count_pool_suspects, &c, NULL));
+		if (c.n == MANY)
+			break;
+	}
+	EXPECT_EQ(MANY, c.n);
+	close(self->fd);
+	self->fd = open(DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, testpool_used(self->nl, self->family, c.pool));
+	EXPECT_EQ(0, testpool_destroy(self->nl, self->family, c.pool));
+}
+
 static int set_accounting(const char *v)
 {
 	int fd = open(ACCOUNTING, O_WRONLY);
