@@ -164,14 +164,15 @@ static int check_lost(struct mctl *m, struct destroy *d)
 /* Wait for the freed notification; 1 freed, 0 timed out, -errno. */
 static int destroy_wait(struct mctl *m, struct mctl *ev, struct destroy *d)
 {
-	uint64_t next = now_ms() + DESTROY_REPORT_MS, end = d->start_ms + d->timeout_ms, t;
+	uint64_t next = now_ms() + DESTROY_REPORT_MS, end = d->start_ms + d->timeout_ms, t, now;
 	int ret;
 
 	for (;;) {
 		t = next;
 		if (d->timeout_ms && end < t)
 			t = end;
-		ret = mctl_events(ev, t > now_ms() ? (int)(t - now_ms()) : 0, on_event, d);
+		now = now_ms();
+		ret = mctl_events(ev, t > now ? (int)(t - now) : 0, on_event, d);
 		if (ret == 1)
 			return 1;
 		if (ret == -ENOBUFS && check_lost(m, d))
@@ -235,10 +236,11 @@ static int destroy_result(struct destroy *d, int waited)
 		jset_bool(d->pool, "freed", waited == 1);
 		jset_u64(d->pool, "waited_ms", now_ms() - d->start_ms);
 	}
-	if (waited == 1 && !opts.json)
-		printf("pool %s (id %llu) freed after %s\n", jstr(d->pool, "name"),
-		       (unsigned long long)d->id, t);
-	else if (waited == 0)
+	if (waited == 1) {
+		if (!opts.json)
+			printf("pool %s (id %llu) freed after %s\n", jstr(d->pool, "name"),
+			       (unsigned long long)d->id, t);
+	} else if (waited == 0)
 		fprintf(stderr, "Error: pool %s (id %llu) is still held after %s (--timeout).\n",
 			jstr(d->pool, "name"), (unsigned long long)d->id, t);
 	else

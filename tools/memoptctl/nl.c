@@ -255,13 +255,11 @@ int mctl_events(struct mctl *m, int timeout_ms, mctl_cb cb, void *arg)
 	static char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
 	int fd = nl_socket_get_fd(m->sk);
 	ssize_t n;
+	int ret;
 
-	switch (wait_fd(fd, timeout_ms)) {
-	case -1:
-		return -EINTR;
-	case 0:
-		return 0;
-	}
+	ret = wait_fd(fd, timeout_ms);
+	if (ret <= 0)
+		return ret;	/* 0 timed out, -EINTR stopped, or -errno */
 	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;

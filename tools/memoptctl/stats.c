@@ -263,7 +263,7 @@ int do_stats(int argc, char **argv)
 {
 	struct stats_opts so = { 0 };
 	struct mctl m = { 0 };
-	int ret;
+	int ret, w = 0;
 
 	if (argc > 0 && !strcmp(argv[0], "help")) {
 		stats_usage(stdout);
@@ -277,10 +277,14 @@ int do_stats(int argc, char **argv)
 	if (so.watch)
 		stop_catch();
 	ret = stats_once(&m, &so);
-	while (!ret && so.watch && wait_fd(-1, (int)(so.watch * 1000)) == 0) {
+	while (!ret && so.watch && (w = wait_fd(-1, (int)(so.watch * 1000))) == 0) {
 		if (so.format != FMT_JSON && !so.output)
 			putchar('\n');
 		ret = stats_once(&m, &so);
+	}
+	if (!ret && w < 0 && w != -EINTR) {
+		fprintf(stderr, "Error: waiting: %s.\n", strerror(-w));
+		ret = w;
 	}
 	mctl_close(&m);
 	return ret ? EXIT_FAIL : EXIT_OK;

@@ -60,15 +60,16 @@ int wait_fd(int fd, int timeout_ms)
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	uint64_t end = timeout_ms < 0 ? 0 : now_ms() + (uint64_t)timeout_ms;
 	struct timespec ts, *tsp;
-	uint64_t left;
+	uint64_t left, now;
 	int ret;
 
 	for (;;) {
 		if (stop)
-			return -1;
+			return -EINTR;
 		tsp = NULL;
 		if (timeout_ms >= 0) {
-			left = end > now_ms() ? end - now_ms() : 0;
+			now = now_ms();
+			left = end > now ? end - now : 0;
 			ts.tv_sec = (time_t)(left / 1000);
 			ts.tv_nsec = (long)(left % 1000) * 1000000;
 			tsp = &ts;
@@ -79,6 +80,6 @@ int wait_fd(int fd, int timeout_ms)
 		if (ret == 0)
 			return 0;
 		if (errno != EINTR)
-			return -1;
+			return -errno;
 	}
 }

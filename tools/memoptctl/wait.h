@@ -8,14 +8,15 @@
 
 /*
  * Make SIGINT and SIGTERM end the command cleanly: from now on they are
- * only delivered inside wait_fd(), which then returns -1, and
+ * only delivered inside wait_fd(), which then returns -EINTR, and
  * stop_requested() says so.
  */
 void stop_catch(void);
 bool stop_requested(void);
 /*
  * Wait until @fd is readable (no fd when @fd < 0), @timeout_ms passed (-1:
- * no timeout), or a stop signal came. Returns 1, 0 or -1 respectively.
+ * no timeout), or a stop signal came. Returns 1, 0 or -EINTR respectively;
+ * another -errno if the wait itself failed.
  */
 int wait_fd(int fd, int timeout_ms);
 /* CLOCK_MONOTONIC in milliseconds. */
