@@ -46,6 +46,7 @@ t "a growth that is not a size"           2 '^Error: --growth "x" is not a size'
 t "a growth window that is not a duration" 2 'is not a duration'                 pool set a --growth-window 5min
 t "destroy: a timeout that is not one"    2 '^Error: --timeout "x" is not a duration' pool destroy a --timeout x
 t "destroy: an unknown option"            2 'unknown option "--now" for "pool destroy"' pool destroy a --now
+t "a missing option value is named"      2 '^Error: option "--size" needs a value\.$' pool create --size
 t "stats help prints usage"               0 '^Usage: memoptctl stats'            stats help
 t "stats: an unknown format"              2 '^Error: --format "xml" is not text, json or prometheus' stats --format xml
 t "stats: a watch interval of 0"          2 '^Error: --watch "0" is not a duration' stats --watch 0

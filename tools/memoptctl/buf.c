@@ -113,10 +113,9 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
-		if (c == '?')
-			return usage_error("buf", "unknown option \"%s\" for \"buf list\"",
-					   argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return option_error("buf", "buf list", c, argv[optind - 1]);
 		ret = buf_parse_opt(c, optarg, o);
 		if (ret)
 			return ret;

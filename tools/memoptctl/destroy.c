@@ -54,7 +54,7 @@ static int destroy_parse(int argc, char **argv, struct destroy *d)
 	d->sel = argv[1];
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "+", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "+:", lopts, NULL)) != -1) {
 		if (c == 'w') {
 			d->wait = true;
 		} else if (c == 't') {
@@ -64,8 +64,7 @@ static int destroy_parse(int argc, char **argv, struct destroy *d)
 			d->timeout_ms = s * 1000;
 			d->wait = true;
 		} else {
-			return usage_error("pool", "unknown option \"%s\" for \"pool destroy\"",
-					   argv[optind]);
+			return option_error("pool", "pool destroy", c, argv[optind]);
 		}
 	}
 	if (optind < argc - 1)

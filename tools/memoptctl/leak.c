@@ -338,10 +338,9 @@ static int leak_report_args(int argc, char **argv, bool *all)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c != 'a')
-			return usage_error("leak", "unknown option \"%s\" for \"leak report\"",
-					   argv[optind - 1]);
+			return option_error("leak", "leak report", c, argv[optind - 1]);
 		*all = true;
 	}
 	if (optind < argc)

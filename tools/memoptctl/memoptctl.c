@@ -70,6 +70,13 @@ int usage_error(const char *object, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int option_error(const char *object, const char *cmd, int c, const char *arg)
+{
+	if (c == ':')
+		return usage_error(object, "option \"%s\" needs a value", arg);
+	return usage_error(object, "unknown option \"%s\" for \"%s\"", arg, cmd);
+}
+
 /* module show: is memopt.ko loaded, and what does it offer. */
 static int module_show(void)
 {

@@ -29,6 +29,13 @@ int json_flags(void);
 int usage_error(const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * A usage error for what getopt_long() returned as @c ('?' or ':' with an
+ * optstring starting with ':'): "unknown option" or "needs a value". @arg
+ * is the offending argument (argv[optind - 1]), @cmd the command's words.
+ */
+int option_error(const char *object, const char *cmd, int c, const char *arg);
+
 /* OBJECT handlers: argv[0] is the COMMAND (or the first argument). */
 int do_pool(int argc, char **argv);
 int do_module(int argc, char **argv);

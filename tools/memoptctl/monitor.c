@@ -121,7 +121,7 @@ static int monitor_parse(int argc, char **argv, struct monitor *mon)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:t", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:t", lopts, NULL)) != -1) {
 		if (c == 'c') {
 			if (parse_uint(optarg, UINT32_MAX, &mon->count) || !mon->count)
 				return usage_error("monitor", "--count \"%s\" is not a number of events",
@@ -129,8 +129,7 @@ static int monitor_parse(int argc, char **argv, struct monitor *mon)
 		} else if (c == 't') {
 			mon->timestamp = true;
 		} else {
-			return usage_error("monitor", "unknown option \"%s\" for \"monitor\"",
-					   argv[optind - 1]);
+			return option_error("monitor", "monitor", c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

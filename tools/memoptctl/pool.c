@@ -352,13 +352,15 @@ static int parse_limits(int argc, char **argv, const char *cmd, bool create, str
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c == 'n' || c == 's')
 			ret = parse_create_only(c, optarg, create, l);
 		else if (c == 'G' || c == 'W')
 			ret = parse_growth(c, optarg, l);
 		else if (c != '?' && c != ':')
 			ret = parse_limit(c, optarg, l);
+		else if (c == ':')
+			ret = option_error("pool", NULL, c, argv[optind - 1]);
 		else
 			ret = usage_error("pool", "unknown option \"%s\" for \"pool %s\"",
 					  argv[optind - 1], cmd);

@@ -88,7 +88,7 @@ static int proc_parse(int argc, char **argv, struct proc_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c == 'P') {
 			o->pool = optarg;
 		} else if (c == 'p') {
@@ -98,7 +98,7 @@ static int proc_parse(int argc, char **argv, struct proc_opts *o)
 		} else if (c == 's') {
 			o->sort = optarg;
 		} else {
-			return usage_error("proc", "unknown option \"%s\" for \"proc\"", argv[optind - 1]);
+			return option_error("proc", "proc", c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

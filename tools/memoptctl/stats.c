@@ -214,7 +214,7 @@ static int stats_parse(int argc, char **argv, struct stats_opts *so)
 	optind = 0;	/* 0, not 1: glibc then forgets main()'s "+" (no permuting) */
 	opterr = 0;
 	/* Options may follow POOL: no "+", getopt permutes. */
-	while ((c = getopt_long(argc, argv, "w:f:o:", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:f:o:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			if (parse_duration(optarg, &so->watch) || !so->watch ||
@@ -237,8 +237,7 @@ static int stats_parse(int argc, char **argv, struct stats_opts *so)
 			so->output = optarg;
 			break;
 		default:
-			return usage_error("stats", "unknown option \"%s\" for \"stats\"",
-					   argv[optind - 1]);
+			return option_error("stats", "stats", c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
