@@ -6,8 +6,8 @@
  * buffers going back to the pool. TAP on stdout; exit status 1 on any
  * failure.
  *
- * Usage: device_test POOL, where POOL is a pool of at most POOL_MAX
- * blocks, all free, that root may allocate from.
+ * Usage: device_test POOL, where POOL is a pool of exactly POOL_MAX
+ * blocks (--max 8), all free, that root may allocate from.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,15 +115,19 @@ static void test_alloc(void)
 /* All POOL_MAX blocks, one more, then the same again after freeing. */
 static void test_full(void)
 {
-	struct memopt_buffer b[POOL_MAX], extra = { .handle = 77 };
-	int i, ret = 0;
+	struct memopt_buffer b[POOL_MAX] = { 0 }, extra = { .handle = 77 };
+	int i, n, ret = 0;
 
-	for (i = 0; i < POOL_MAX && !ret; i++)
-		ret = memopt_buffer_alloc(s, pool_id, 1, &b[i]);
+	/* n: how many were allocated; only those are freed. */
+	for (n = 0; n < POOL_MAX; n++) {
+		ret = memopt_buffer_alloc(s, pool_id, 1, &b[n]);
+		if (ret)
+			break;
+	}
 	tap_ret(ret, 0, "the pool's max, one block at a time");
 	tap_ret(memopt_buffer_alloc(s, pool_id, 1, &extra), -ENOSPC, "one more: -ENOSPC");
 	tap_ok(extra.handle == 77, "... the struct untouched");
-	for (i = 0; i < POOL_MAX; i++)
+	for (i = 0; i < n; i++)
 		memopt_buffer_free(s, &b[i]);
 	ret = memopt_buffer_alloc(s, pool_id, (size_t)POOL_MAX * block_size, &extra);
 	tap_ret(ret, 0, "freed buffers went back to the pool: all of it in one buffer");
@@ -162,8 +166,13 @@ static void test_export_import(void)
 		die("memopt_open (second session)", ret);
 	ret = memopt_buffer_import(s2, fd, &c);
 	tap_ret(ret, 0, "memopt_buffer_import into another session");
-	if (ret)
+	if (ret) {
+		/* Give everything back, or the later tests find the pool short. */
+		close(fd);
+		memopt_buffer_free(s, &b);
+		memopt_close(s2);
 		return;
+	}
 	close(fd);
 	tap_ok(c.id == b.id && c.size == b.size && c.flags == 0 && c.addr != b.addr,
 	       "... the same buffer (id, size), read-write, mapped again");
@@ -292,7 +301,7 @@ static void test_close(void)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s POOL (a pool of at most %d blocks, all free)\n", argv[0],
+		fprintf(stderr, "usage: %s POOL (a pool of exactly %d blocks, all free)\n", argv[0],
 			POOL_MAX);
 		return 2;
 	}
