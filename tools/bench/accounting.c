@@ -37,6 +37,36 @@ static int set_accounting(int on)
 	return ok ? 0 : -EIO;
 }
 
+/* The parameter's value before the run ('Y' unless read otherwise). */
+static char accounting_was = 'Y';
+
+static void read_accounting(void)
+{
+	int fd = open(PARAM, O_RDONLY);
+	char c;
+
+	if (fd < 0)
+		return;
+	if (read(fd, &c, 1) == 1 && (c == 'Y' || c == 'N'))
+		accounting_was = c;
+	close(fd);
+}
+
+/* atexit(): every exit, error or not, leaves the parameter as it was. */
+static void restore_accounting(void)
+{
+	set_accounting(accounting_was == 'Y');
+}
+
+static int set_or_fail(int on)
+{
+	int ret = set_accounting(on);
+
+	if (ret < 0)
+		fprintf(stderr, "%s: %s\n", PARAM, strerror(-ret));
+	return ret;
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -57,8 +87,13 @@ static int alloc_free(int fd, const struct memopt_pool_lookup *l, int cycle)
 	if (cycle) {
 		p = mmap(NULL, a.size_actual, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			 a.mmap_offset);
-		if (p == MAP_FAILED)
-			return -errno;
+		if (p == MAP_FAILED) {
+			int err = -errno;
+
+			f.handle = a.handle;
+			ioctl(fd, MEMOPT_IOC_FREE, &f);
+			return err;
+		}
 		for (i = 0; i < a.size_actual; i += 4096)
 			p[i] = 1;
 		munmap((void *)p, a.size_actual);
@@ -107,20 +142,26 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fd = open("/dev/memopt", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "/dev/memopt: %s\n", strerror(errno));
+		return 1;
+	}
 	snprintf(l.name, sizeof(l.name), "%s", argv[1]);
-	if (fd < 0 || ioctl(fd, MEMOPT_IOC_POOL_LOOKUP, &l)) {
+	if (ioctl(fd, MEMOPT_IOC_POOL_LOOKUP, &l)) {
 		fprintf(stderr, "pool %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	read_accounting();
+	atexit(restore_accounting);
 	printf("{\"block_size\":%u,\"iterations\":%d,\"repetitions\":%d", l.block_size, n, reps);
 	for (cycle = 0; cycle < 2; cycle++) {
 		run(fd, &l, cycle, n / 4 + 1);	/* warm the magazines */
 		for (r = 0; r < reps; r++) {
 			/* Alternate which mode goes first, against drift. */
-			if (set_accounting(r % 2) < 0)
+			if (set_or_fail(r % 2) < 0)
 				return 1;
 			(r % 2 ? on : off)[r] = run(fd, &l, cycle, n);
-			if (set_accounting(!(r % 2)) < 0)
+			if (set_or_fail(!(r % 2)) < 0)
 				return 1;
 			(r % 2 ? off : on)[r] = run(fd, &l, cycle, n);
 			ratio[r] = on[r] / off[r];
@@ -129,6 +170,5 @@ int main(int argc, char **argv)
 		       median(on, reps), median(off, reps), median(ratio, reps));
 	}
 	printf("}\n");
-	set_accounting(1);
-	return 0;
+	return 0;	/* restore_accounting() puts the parameter back */
 }
