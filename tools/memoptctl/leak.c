@@ -153,22 +153,12 @@ static int leak_report_cmd(struct mctl *m, bool all)
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
-/* Write @doc to @path through a temporary file renamed over it. */
-static int write_json(const char *path, json_object *doc)
+/* The snapshot file: pretty JSON, as json_object_to_file_ext() wrote it. */
+static void snapshot_fill(FILE *f, void *doc)
 {
-	char tmp[4096];
-	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		    JSON_C_TO_STRING_NOSLASHESCAPE;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	if (json_object_to_file_ext(tmp, doc, flags) || rename(tmp, path)) {
-		fprintf(stderr, "Error: cannot write the snapshot \"%s\": %s.\n", path,
-			strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_SPACED |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), f);
 }
 
 static void print_snapshot(const char *path, json_object *holdings)
@@ -206,7 +196,7 @@ static int leak_snapshot(struct mctl *m, const char *path)
 		jset_u64(doc, "memoptctl_snapshot", SNAPSHOT_VERSION);
 		jset_u64(doc, "time", (uint64_t)time(NULL));
 		json_object_object_add(doc, "holdings", holdings_of(bufs));
-		ret = write_json(path, doc);
+		ret = write_atomic(path, "the snapshot ", snapshot_fill, doc);
 		if (!ret)
 			print_snapshot(path, jget(doc, "holdings"));
 		json_object_put(doc);

@@ -3,8 +3,10 @@
  * memoptctl's printing layer: JSON accessors for the text renderers, and
  * aligned tables. See print.h.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "print.h"
 
@@ -156,4 +158,37 @@ void table_free(struct table *t)
 	free(t->cells);
 	free(t->width);
 	free(t);
+}
+
+int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void *arg),
+		 void *arg)
+{
+	char tmp[4096];
+	FILE *f;
+	int err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, path,
+			strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		err = errno;
+		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, tmp, strerror(err));
+		return -err;
+	}
+	fill(f, arg);
+	if (ferror(f))
+		err = EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err) {
+		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, path, strerror(err));
+		unlink(tmp);
+		return -err;
+	}
+	return 0;
 }

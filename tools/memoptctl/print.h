@@ -48,6 +48,14 @@ size_t table_rows(const struct table *t);
 void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
 
+/*
+ * Write @path through a temporary file renamed over it, so a reader never
+ * sees half of it: @fill writes the content. @what prefixes the path in
+ * error messages ("the snapshot " or ""). 0, or -errno (printed).
+ */
+int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void *arg),
+		 void *arg);
+
 /* A buffer for one cell of a row being built (see table_row). */
 #define CELL_LEN 64
 

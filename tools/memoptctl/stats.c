@@ -154,26 +154,16 @@ static void stats_render(FILE *f, json_object *doc, const struct stats_opts *so)
 	}
 }
 
-/* Write @doc to so->output through a temporary file renamed over it. */
-static int stats_write_file(json_object *doc, const struct stats_opts *so)
-{
-	char tmp[4096];
-	FILE *f;
+struct stats_fill {
+	json_object *doc;
+	const struct stats_opts *so;
+};
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", so->output, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "Error: cannot write \"%s\": %s.\n", tmp, strerror(errno));
-		return -errno;
-	}
-	stats_render(f, doc, so);
-	if (fclose(f) || rename(tmp, so->output)) {
-		fprintf(stderr, "Error: cannot write \"%s\": %s.\n", so->output, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+static void stats_fill(FILE *f, void *arg)
+{
+	struct stats_fill *sf = arg;
+
+	stats_render(f, sf->doc, sf->so);
 }
 
 static int stats_once(struct mctl *m, const struct stats_opts *so)
@@ -191,7 +181,9 @@ static int stats_once(struct mctl *m, const struct stats_opts *so)
 	json_object_object_add(doc, "total", stats_total(pools));
 	json_object_object_add(doc, "pools", pools);
 	if (so->output) {
-		ret = stats_write_file(doc, so);
+		struct stats_fill sf = { doc, so };
+
+		ret = write_atomic(so->output, "", stats_fill, &sf);
 	} else {
 		stats_render(stdout, doc, so);
 		fflush(stdout);
