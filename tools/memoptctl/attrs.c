@@ -229,8 +229,9 @@ json_object *buf_to_json(struct nlattr *attrs, int len, json_object *pools)
 	put_u32(o, "owner_uid", tb[MEMOPT_A_BUF_OWNER_UID]);
 	jset_bool(o, "owner_exited", tb[MEMOPT_A_BUF_OWNER_EXITED]);
 	put_u64(o, "age_ms", tb[MEMOPT_A_BUF_AGE_MS]);
-	jset_str(o, "label", tb[MEMOPT_A_BUF_LABEL] ? nla_get_string(tb[MEMOPT_A_BUF_LABEL]) :
-						       NULL);
+	/* Length checked like put_string(), but absent is null, not left out. */
+	jset_str(o, "label", tb[MEMOPT_A_BUF_LABEL] && nla_len(tb[MEMOPT_A_BUF_LABEL]) > 0 ?
+			     nla_get_string(tb[MEMOPT_A_BUF_LABEL]) : NULL);
 	if (tb[MEMOPT_A_BUF_HOLDER])
 		json_object_object_add(o, "holders", holders_to_json(attrs, len));
 	json_object_object_add(o, "suspect",

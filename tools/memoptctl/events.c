@@ -119,7 +119,7 @@ static const char *settings_text(json_object *p, char *buf, size_t len)
 	off = snprintf(buf, len, "%s: %s blocks, min %llu", pool_text(p, name, sizeof(name)),
 		       format_size(jnum(p, "block_size"), bs, sizeof(bs)),
 		       (unsigned long long)jnum(p, "min"));
-	if (jnum(p, "max"))
+	if (jnum(p, "max") && off < (int)len)
 		off += snprintf(buf + off, len - off, ", max %llu", (unsigned long long)jnum(p, "max"));
 	if (jnum(p, "watermark") && off < (int)len)
 		off += snprintf(buf + off, len - off, ", watermark %llu%%",

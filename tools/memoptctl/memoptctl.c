@@ -91,15 +91,18 @@ static int module_show(void)
 	o = json_object_new_object();
 	json_object_object_add(o, "family", json_object_new_string(MEMOPT_GENL_NAME));
 	json_object_object_add(o, "family_id", json_object_new_int(m.family));
-	json_object_object_add(o, "monitor_group", json_object_new_int(m.monitor_grp));
+	json_object_object_add(o, "monitor_group",
+			       m.monitor_grp >= 0 ? json_object_new_int(m.monitor_grp) : NULL);
 	json_object_object_add(o, "device", dev ? json_object_new_string("/dev/" MEMOPT_DEVICE_NAME)
 						: NULL);
 	if (opts.json) {
 		out_json(o);
 	} else {
 		printf("module memopt loaded\n");
-		printf("  netlink family %s id %d monitor group %d\n", MEMOPT_GENL_NAME,
-		       m.family, m.monitor_grp);
+		printf("  netlink family %s id %d", MEMOPT_GENL_NAME, m.family);
+		if (m.monitor_grp >= 0)
+			printf(" monitor group %d", m.monitor_grp);
+		printf("\n");
 		if (dev)
 			printf("  device /dev/%s (%u:%u)\n", MEMOPT_DEVICE_NAME,
 			       major(st.st_rdev), minor(st.st_rdev));
