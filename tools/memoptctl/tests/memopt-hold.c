@@ -48,7 +48,8 @@ static struct {
 static int fd, fd2, pool_id;
 static struct memopt_alloc bufs[MAX_BUFS];
 static int dmabufs[MAX_BUFS];
-static unsigned long nbufs, first;	/* live: bufs[first..nbufs) */
+/* live: bufs[first..nbufs), indexed modulo MAX_BUFS (--churn goes round) */
+static unsigned long nbufs, first;
 static volatile sig_atomic_t stop;
 
 static void die(const char *what)
@@ -75,10 +76,10 @@ static unsigned long long buf_id(struct memopt_alloc *a)
 
 static void alloc_one(void)
 {
-	struct memopt_alloc *a = &bufs[nbufs];
+	struct memopt_alloc *a = &bufs[nbufs % MAX_BUFS];
 	struct memopt_set_label l = { 0 };
 
-	if (nbufs == MAX_BUFS)
+	if (nbufs - first == MAX_BUFS)
 		die("too many buffers");
 	memset(a, 0, sizeof(*a));
 	a->pool_id = pool_id;
@@ -117,7 +118,7 @@ static void share_one(unsigned long i)
 
 static void free_oldest(void)
 {
-	struct memopt_free f = { .handle = bufs[first].handle };
+	struct memopt_free f = { .handle = bufs[first % MAX_BUFS].handle };
 
 	if (ioctl(fd, MEMOPT_IOC_FREE, &f))
 		die("MEMOPT_IOC_FREE");
