@@ -81,7 +81,7 @@ static void usage(FILE *f)
 		"  -b, --bytes N         stream length, e.g. 256M (default 64M)\n"
 		"  -c, --chunk N         bytes per buffer or write (default 1M)\n"
 		"  -n, --buffers K       buffers in the ring (default %d, at most %d)\n"
-		"      --seed N          the generator's seed\n"
+		"      --seed N          the generator's seed (decimal, or hex with 0x)\n"
 		"      --pause SECONDS   pause halfway, holding the ring (figures include it)\n"
 		"      --corrupt OFFSET  flip the stream's byte at OFFSET (tests the consumer)\n"
 		"  -h, --help\n",
@@ -96,12 +96,14 @@ static int parse_count(const char *opt, const char *arg, uint64_t *v)
 	return -1;
 }
 
-static int parse_uint(const char *opt, const char *arg, uint64_t *v)
+/* Decimal (a leading 0 is not octal); hex with 0x too when @hex. */
+static int parse_uint(const char *opt, const char *arg, bool hex, uint64_t *v)
 {
+	bool is_hex = hex && arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
 	char *end;
 
 	errno = 0;
-	*v = strtoull(arg, &end, 0);
+	*v = strtoull(arg, &end, is_hex ? 16 : 10);
 	if (*arg >= '0' && *arg <= '9' && !*end && !errno && *v <= INT64_MAX)
 		return 0;
 	fail("%s \"%s\" is not a number", opt, arg);
@@ -142,21 +144,21 @@ static int parse_args(struct producer *p, int argc, char **argv)
 				return -1;
 			break;
 		case 'n':
-			if (parse_uint("--buffers", optarg, &v))
+			if (parse_uint("--buffers", optarg, false, &v))
 				return -1;
 			p->nbuf = v > STREAM_BUFFERS_MAX ? 0 : (unsigned int)v;
 			break;
 		case 'S':
-			if (parse_uint("--seed", optarg, &p->seed))
+			if (parse_uint("--seed", optarg, true, &p->seed))
 				return -1;
 			break;
 		case 'w':
-			if (parse_uint("--pause", optarg, &v) || v > 3600)
+			if (parse_uint("--pause", optarg, false, &v) || v > 3600)
 				return fail("--pause takes 0 to 3600 seconds");
 			p->pause_s = (unsigned int)v;
 			break;
 		case 'x':
-			if (parse_uint("--corrupt", optarg, &v))
+			if (parse_uint("--corrupt", optarg, false, &v))
 				return -1;
 			p->corrupt = (int64_t)v;
 			break;
