@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memoptctl stats [POOL] [--watch SECONDS] [--format text|json|prometheus]
+ * memoptctl stats [POOL] [--watch DURATION] [--format text|json|prometheus]
  *                 [--output FILE]
  *
  * Every figure of each pool (or of POOL), the derived memory efficiency
@@ -141,7 +141,9 @@ static void stats_render(FILE *f, json_object *doc, const struct stats_opts *so)
 	if (so->format == FMT_PROM) {
 		prom_write(f, jget(doc, "pools"), !so->pool);
 	} else if (so->format == FMT_JSON) {
-		fprintf(f, "%s\n", json_object_to_json_string_ext(doc, json_flags()));
+		/* --watch to stdout: one document per line, even with -p (like monitor). */
+		fprintf(f, "%s\n", json_object_to_json_string_ext(doc, so->watch && !so->output ?
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE : json_flags()));
 	} else {
 		if (so->watch && !so->output) {
 			char when[32];

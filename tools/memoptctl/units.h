@@ -16,7 +16,7 @@ int parse_duration(const char *s, uint64_t *seconds);
 int parse_duration_ms(const char *s, uint64_t *ms);
 /* "4 KiB", "1.5 MiB", "512 B": for people; exact numbers go to JSON. */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
-/* "30s", "5m", "2h 3m", "off" for 0. */
+/* One unit, the largest that divides it: "30s", "5m", "2h", "1d"; "off" for 0. */
 const char *format_duration(uint64_t seconds, char *buf, size_t len);
 /* An age: "850ms", "42s", "5m 3s", "2h 5m", "3d 4h" (two units at most). */
 const char *format_age(uint64_t ms, char *buf, size_t len);
