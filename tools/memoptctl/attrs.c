@@ -342,36 +342,32 @@ int pool_select_id(struct mctl *m, const char *sel, const char *opt, uint32_t *i
 	return ret ? ret : -ENOENT;
 }
 
-/* Dump callbacks: @arg is a struct collect. */
+/* The dump callback's @arg: each reply, converted, is appended to @out. */
 struct collect {
 	json_object *pools;
 	json_object *out;
+	json_object *(*conv)(const struct mctl_reply *r, json_object *pools);
 };
 
-static int collect_buf(const struct mctl_reply *r, void *arg)
+static json_object *conv_buf(const struct mctl_reply *r, json_object *pools)
 {
-	struct collect *c = arg;
-	json_object *o = buf_to_json(r->attrs, r->len, c->pools);
-
-	if (o)
-		json_object_array_add(c->out, o);
-	return 0;
+	return buf_to_json(r->attrs, r->len, pools);
 }
 
-static int collect_proc(const struct mctl_reply *r, void *arg)
+static json_object *conv_proc(const struct mctl_reply *r, json_object *pools)
 {
-	struct collect *c = arg;
-	json_object *o = proc_to_json(r->attrs, r->len, c->pools);
-
-	if (o)
-		json_object_array_add(c->out, o);
-	return 0;
+	return proc_to_json(r->attrs, r->len, pools);
 }
 
-static int collect_leak(const struct mctl_reply *r, void *arg)
+static json_object *conv_leak(const struct mctl_reply *r, json_object *pools)
+{
+	return leak_to_json(r->tb, pools);
+}
+
+static int collect(const struct mctl_reply *r, void *arg)
 {
 	struct collect *c = arg;
-	json_object *o = leak_to_json(r->tb, c->pools);
+	json_object *o = c->conv(r, c->pools);
 
 	if (o)
 		json_object_array_add(c->out, o);
@@ -382,7 +378,7 @@ int fetch_bufs(struct mctl *m, const struct buf_filter *f, json_object *pools,
 	       json_object *out)
 {
 	struct nl_msg *msg = mctl_msg(m, MEMOPT_CMD_BUF_GET, NLM_F_DUMP);
-	struct collect c = { pools, out };
+	struct collect c = { pools, out, conv_buf };
 
 	if (!msg)
 		return -ENOMEM;
@@ -394,14 +390,14 @@ int fetch_bufs(struct mctl *m, const struct buf_filter *f, json_object *pools,
 		nla_put_string(msg, MEMOPT_A_BUF_LABEL, f->label);
 	if (f && f->min_age_ms)
 		nla_put_u64(msg, MEMOPT_A_BUF_AGE_MS, f->min_age_ms);
-	return mctl_request(m, msg, collect_buf, &c);
+	return mctl_request(m, msg, collect, &c);
 }
 
 int fetch_procs(struct mctl *m, uint32_t pool_id, uint32_t pid, json_object *pools,
 		json_object *out)
 {
 	struct nl_msg *msg = mctl_msg(m, MEMOPT_CMD_PROC_GET, NLM_F_DUMP);
-	struct collect c = { pools, out };
+	struct collect c = { pools, out, conv_proc };
 
 	if (!msg)
 		return -ENOMEM;
@@ -409,13 +405,13 @@ int fetch_procs(struct mctl *m, uint32_t pool_id, uint32_t pid, json_object *poo
 		nla_put_u32(msg, MEMOPT_A_PROC_POOL_ID, pool_id);
 	if (pid)
 		nla_put_u32(msg, MEMOPT_A_PROC_PID, pid);
-	return mctl_request(m, msg, collect_proc, &c);
+	return mctl_request(m, msg, collect, &c);
 }
 
 int fetch_leaks(struct mctl *m, json_object *pools, json_object *out)
 {
 	struct nl_msg *msg = mctl_msg(m, MEMOPT_CMD_LEAK_GET, NLM_F_DUMP);
-	struct collect c = { pools, out };
+	struct collect c = { pools, out, conv_leak };
 
-	return msg ? mctl_request(m, msg, collect_leak, &c) : -ENOMEM;
+	return msg ? mctl_request(m, msg, collect, &c) : -ENOMEM;
 }
