@@ -20,18 +20,6 @@
 #include "report.h"
 #include "units.h"
 
-/* "age,orphan", or "-" */
-static const char *suspect_text(json_object *reasons, char *buf, size_t len)
-{
-	size_t i, n = reasons ? json_object_array_length(reasons) : 0, off = 0;
-
-	snprintf(buf, len, "-");
-	for (i = 0; i < n && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "",
-				json_object_get_string(json_object_array_get_idx(reasons, i)));
-	return buf;
-}
-
 static void buf_row(struct table *t, json_object *b)
 {
 	char cell[8][CELL_LEN], holders[512], *row[8] = {
@@ -39,16 +27,13 @@ static void buf_row(struct table *t, json_object *b)
 	};
 
 	snprintf(cell[0], CELL_LEN, "%llu", (unsigned long long)jnum(b, "id"));
-	if (jget(b, "pool"))
-		snprintf(cell[1], CELL_LEN, "%s", jstr(b, "pool"));
-	else
-		snprintf(cell[1], CELL_LEN, "#%llu", (unsigned long long)jnum(b, "pool_id"));
+	pool_label(b, cell[1], CELL_LEN);
 	format_size(jnum(b, "size"), cell[2], CELL_LEN);
 	snprintf(cell[3], CELL_LEN, "%llu (%s%s)", (unsigned long long)jnum(b, "owner_pid"),
 		 jstr(b, "owner_comm"), jbool(b, "owner_exited") ? ", exited" : "");
 	format_age(jnum(b, "age_ms"), cell[4], CELL_LEN);
 	snprintf(cell[5], CELL_LEN, "%s", jget(b, "label") ? jstr(b, "label") : "-");
-	suspect_text(jget(b, "suspect"), cell[6], CELL_LEN);
+	join_strings(jget(b, "suspect"), "-", cell[6], CELL_LEN);	/* "age,orphan" */
 	holders_text(jget(b, "holders"), holders, sizeof(holders));
 	table_row(t, row);
 }

@@ -170,18 +170,6 @@ static const char *exhausted_text(json_object *ev, char *buf, size_t len)
 	return buf;
 }
 
-/* "age,orphan" */
-static const char *reasons_text(json_object *reasons, char *buf, size_t len)
-{
-	size_t i, n = json_object_array_length(reasons), off = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "",
-				json_object_get_string(json_object_array_get_idx(reasons, i)));
-	return buf;
-}
-
 /* "frames (id 3)", or "#3" when the pool's name is not known */
 static const char *pool_ref(json_object *o, char *buf, size_t len)
 {
@@ -198,7 +186,7 @@ static const char *leak_text(json_object *ev, char *buf, size_t len)
 	json_object *b = jget(ev, "buffer"), *p = jget(ev, "process");
 	char why[32], pool[64], a[32], c[32];
 
-	reasons_text(jget(ev, "reason"), why, sizeof(why));
+	join_strings(jget(ev, "reason"), "", why, sizeof(why));	/* "age,orphan" */
 	if (p) {
 		snprintf(buf, len, "leak suspected (%s): pid %llu in pool %s grew by %s to %s", why,
 			 (unsigned long long)jnum(p, "pid"), pool_ref(p, pool, sizeof(pool)),

@@ -38,11 +38,7 @@ static const char *group_text(json_object *g, char *buf, size_t len)
 		snprintf(label, sizeof(label), "label \"%s\"", jstr(g, "label"));
 	else
 		snprintf(label, sizeof(label), "no label");
-	if (jget(g, "pool"))
-		snprintf(pool, sizeof(pool), "%s", jstr(g, "pool"));
-	else
-		snprintf(pool, sizeof(pool), "#%llu", (unsigned long long)jnum(g, "pool_id"));
-	snprintf(buf, len, "%s (pool %s)", label, pool);
+	snprintf(buf, len, "%s (pool %s)", label, pool_label(g, pool, sizeof(pool)));
 	return buf;
 }
 
@@ -65,11 +61,8 @@ static void print_growth(json_object *growth)
 	for (i = 0; i < n; i++) {
 		json_object *g = json_object_array_get_idx(growth, i);
 
-		if (jget(g, "pool"))
-			snprintf(pool, sizeof(pool), "%s", jstr(g, "pool"));
-		else
-			snprintf(pool, sizeof(pool), "#%llu", (unsigned long long)jnum(g, "pool_id"));
-		printf("  growth: in pool %s, grew by %s within %s, holds %s\n", pool,
+		printf("  growth: in pool %s, grew by %s within %s, holds %s\n",
+		       pool_label(g, pool, sizeof(pool)),
 		       format_size(jnum(g, "growth"), a, sizeof(a)),
 		       format_duration(jnum(g, "window"), w, sizeof(w)),
 		       format_size(jnum(g, "bytes"), b, sizeof(b)));

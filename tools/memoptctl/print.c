@@ -192,3 +192,23 @@ int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void 
 	}
 	return 0;
 }
+
+const char *pool_label(json_object *o, char *buf, size_t len)
+{
+	if (jget(o, "pool"))
+		snprintf(buf, len, "%s", jstr(o, "pool"));
+	else
+		snprintf(buf, len, "#%llu", (unsigned long long)jnum(o, "pool_id"));
+	return buf;
+}
+
+const char *join_strings(json_object *arr, const char *empty, char *buf, size_t len)
+{
+	size_t i, n = arr ? json_object_array_length(arr) : 0, off = 0;
+
+	snprintf(buf, len, "%s", empty);
+	for (i = 0; i < n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+				json_object_get_string(json_object_array_get_idx(arr, i)));
+	return buf;
+}

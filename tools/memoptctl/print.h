@@ -48,6 +48,11 @@ size_t table_rows(const struct table *t);
 void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
 
+/* The buffer/proc/leak record @o's pool: its name, or "#ID" when unknown. */
+const char *pool_label(json_object *o, char *buf, size_t len);
+/* The strings of array @arr joined with ",", or @empty when there are none. */
+const char *join_strings(json_object *arr, const char *empty, char *buf, size_t len);
+
 /*
  * Write @path through a temporary file renamed over it, so a reader never
  * sees half of it: @fill writes the content. @what prefixes the path in

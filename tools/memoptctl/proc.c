@@ -28,10 +28,7 @@ static void proc_row(struct table *t, json_object *p)
 		row[c] = cell[c];
 	snprintf(cell[0], CELL_LEN, "%llu", (unsigned long long)jnum(p, "pid"));
 	snprintf(cell[1], CELL_LEN, "%s", jstr(p, "comm"));
-	if (jget(p, "pool"))
-		snprintf(cell[2], CELL_LEN, "%s", jstr(p, "pool"));
-	else
-		snprintf(cell[2], CELL_LEN, "#%llu", (unsigned long long)jnum(p, "pool_id"));
+	pool_label(p, cell[2], CELL_LEN);
 	snprintf(cell[3], CELL_LEN, "%llu", (unsigned long long)jnum(p, "buffers"));
 	format_size(jnum(p, "bytes"), cell[4], CELL_LEN);
 	format_size(jnum(p, "peak_bytes"), cell[5], CELL_LEN);
