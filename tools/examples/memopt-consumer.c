@@ -122,12 +122,11 @@ static int parse_args(struct consumer *c, int argc, char **argv)
 /* Listen on a fresh socket at path and accept one producer. */
 static int accept_producer(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	int lfd, fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return fail("socket path \"%s\" is too long", path);
-	strcpy(sa.sun_path, path);
+	if (stream_sockaddr(path, &sa))
+		return -1;
 	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (lfd < 0)
 		return fail("creating a unix socket: %s", strerror(errno));

@@ -184,12 +184,11 @@ static int parse_args(struct producer *p, int argc, char **argv)
 /* Connect to the consumer's socket, waiting for it to appear. */
 static int connect_socket(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	int fd, waited;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return fail("socket path \"%s\" is too long", path);
-	strcpy(sa.sun_path, path);
+	if (stream_sockaddr(path, &sa))
+		return -1;
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail("creating a unix socket: %s", strerror(errno));

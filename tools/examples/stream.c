@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "stream.h"
@@ -256,4 +257,21 @@ int fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return -1;
+}
+
+/**
+ * stream_sockaddr() - the unix socket address of @path
+ * @path: the socket's path
+ * @sa: set to an AF_UNIX address of @path
+ *
+ * Return: 0, or -1 (printed) when @path does not fit.
+ */
+int stream_sockaddr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return fail("socket path \"%s\" is too long", path);
+	strcpy(sa->sun_path, path);
+	return 0;
 }

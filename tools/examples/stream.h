@@ -83,6 +83,8 @@ void print_result(const char *role, const char *mode, uint64_t bytes, uint64_t n
 
 __attribute__((format(printf, 1, 2)))
 int fail(const char *fmt, ...);
+struct sockaddr_un;
+int stream_sockaddr(const char *path, struct sockaddr_un *sa);
 int msg_send(int sock, const struct stream_msg *m);
 int msg_recv(int sock, struct stream_msg *m, uint32_t type);
 const char *msg_name(uint32_t type);
