@@ -120,7 +120,7 @@ t_expect_rc 2 "set with nothing to set is a usage error" memoptctl pool set fram
 t_expect_rc 2 "a pool's size cannot be set" memoptctl pool set frames --size 8k
 
 su -s /bin/sh nobody -c "/memopt/bin/memoptctl pool list" >/tmp/o 2>&1 && rc=0 || rc=$?
-t_check "unprivileged: list works" has /tmp/o "frames"
+t_check "unprivileged: list works" sh -c "[ $rc -eq 0 ] && grep -q frames /tmp/o"
 su -s /bin/sh nobody -c "/memopt/bin/memoptctl pool create --size 4k" >/tmp/o 2>&1 && rc=0 || rc=$?
 t_check "unprivileged: create fails with exit 1" test "$rc" -eq 1
 t_check "... and says why" has /tmp/o "^Error: Operation not permitted \(changing pools needs CAP_NET_ADMIN\)\.$"
@@ -180,6 +180,12 @@ t_begin unload-busy
 # Every kind of holder pins the module: rmmod fails while one exists.
 sleep 600 3</dev/memopt &
 s=$!
+# The child opens the device itself: wait until it has.
+i=0
+while [ "$(readlink /proc/$s/fd/3 2>/dev/null)" != /dev/memopt ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+t_check "a process holds a session" test "$(readlink /proc/$s/fd/3)" = /dev/memopt
 t_check "an open session: rmmod is refused, the device stays" refused
 kill $s
 wait $s
@@ -206,8 +212,10 @@ t_begin unload
 # MemFree does not count (up to ~27 MiB per CPU on the stock kernels), so a
 # small pool could not be told from a leak.
 before=$(memfree)
-memoptctl pool create --name left-behind --size 64K --min 2048 >/dev/null
+t_check "create a 128 MiB pool to leave behind" \
+	memoptctl pool create --name left-behind --size 64K --min 2048
 during=$(memfree)
+t_check "it takes 128 MiB" test $((before - during)) -ge $((120 * 1024))
 t_check "rmmod memopt, with a 128 MiB pool left" rmmod memopt
 after=$(memfree)
 echo "    MemFree: before $before kB, with the pool $during kB, after rmmod $after kB"
@@ -233,6 +241,8 @@ stream() {
 	pid=$!
 	# shellcheck disable=SC2086
 	memopt-producer $ep $popt --bytes "${mib}M" "$@" >/tmp/producer.out 2>&1 && prc=0 || prc=$?
+	# A producer that failed may never have reached the consumer: end it.
+	[ "$prc" -eq 0 ] || kill $pid 2>/dev/null
 	wait $pid && crc=0 || crc=$?
 	cat /tmp/producer.out /tmp/consumer.out
 	[ "$prc" -eq 0 ] && [ "$crc" -eq 0 ] &&
@@ -255,16 +265,22 @@ best() { sort -n "/tmp/$1.rates" | tail -n 1; }
 
 # stream_pause: a stream paused halfway; the ring is counted while it waits.
 stream_pause() {
-	local pid used
+	local pid ppid used i=0 rc=0
 	memopt-consumer --socket /tmp/stream.sock >/dev/null 2>&1 &
 	pid=$!
 	memopt-producer --socket /tmp/stream.sock --pool stream --bytes 16M --pause 3 \
-		>/dev/null 2>&1 &
-	sleep 2
+		>/tmp/pause.out 2>&1 &
+	ppid=$!
+	# Counted while it says it is paused, not at a guessed moment.
+	while ! grep -q "paused halfway" /tmp/pause.out && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q "paused halfway" /tmp/pause.out || { kill $ppid $pid 2>/dev/null; rc=1; }
 	used=$(pool_used stream)
-	wait $! && wait $pid || return 1
+	wait $ppid || { kill $pid 2>/dev/null; rc=1; }
+	wait $pid || rc=1
 	echo "blocks used while paused: $used"
-	[ "$used" = 8 ]
+	[ $rc -eq 0 ] && [ "$used" = 8 ]
 }
 
 # stream_corrupt: the producer flips byte 3000000; the consumer must say so.

@@ -119,5 +119,5 @@ say ""
 # The demo fails unless the leak was both reported and announced.
 grep -q 'label "frames"' /tmp/report.out &&
 	grep -q 'memopt-hold' /tmp/report.out &&
-	grep -q 'leak' /tmp/monitor.out &&
+	grep -q '^leak suspected' /tmp/monitor.out &&
 	test ! -e /dev/memopt

@@ -384,6 +384,7 @@ TEST_F(buf, fork_shares_the_mapping)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(9, p[1]);
 	munmap((void *)p, BS);
@@ -477,6 +478,7 @@ TEST_F(buf, pool_permissions_are_enforced)
 			_exit(ret == 0 ? 0 : ret == -EACCES ? 20 : 30);
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(mode == 0660 ? 20 : 0, WEXITSTATUS(status));
 		if (mode == 0662)
 			break;

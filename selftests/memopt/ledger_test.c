@@ -32,6 +32,8 @@
 #define POOL_MAX 64
 #define ACCOUNTING "/sys/module/memopt/parameters/accounting"
 
+static int set_accounting(const char *v);
+
 FIXTURE(ledger) {
 	int fd, nl, mon;
 	uint16_t family;
@@ -61,6 +63,8 @@ FIXTURE_TEARDOWN(ledger)
 {
 	if (self->mon >= 0)
 		close(self->mon);
+	/* Back on, whatever a test did with it. */
+	set_accounting("Y");
 	/* Every session, fd and mapping is gone: every block is back. */
 	EXPECT_EQ(0, testpool_close(self->fd, self->nl, self->family, self->pool));
 }
@@ -212,10 +216,11 @@ static uint64_t now_ms(void)
 static int wait_event(int mon, uint8_t cmd, int (*match)(struct nlattr **tb, void *arg),
 		      void *arg, int ms)
 {
-	uint64_t end = now_ms() + ms;
+	uint64_t end = now_ms() + ms, now;
 
-	while (now_ms() < end) {
-		if (genl_recv(mon, &rep, (int)(end - now_ms())))
+	/* One clock read per round: a negative timeout would block forever. */
+	while ((now = now_ms()) < end) {
+		if (genl_recv(mon, &rep, (int)(end - now)))
 			continue;
 		if (rep.cmd == cmd && (!match || match(rep.tb, arg)))
 			return 0;
@@ -539,6 +544,7 @@ TEST_F(ledger, a_buffer_outliving_its_owner_is_an_orphan)
 		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 12);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(1, recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC));
 	c = CMSG_FIRSTHDR(&msg);
@@ -583,7 +589,7 @@ static void growth_child(uint32_t pool, int steady, int grow, int secs)
 	_exit(0);
 }
 
-TEST_F(ledger, growth_is_suspected_but_a_steady_level_is_not)
+TEST_F_TIMEOUT(ledger, growth_is_suspected_but_a_steady_level_is_not, 90)
 {
 	struct leak_want w = { .reason = MEMOPT_LEAK_GROWTH };
 	int status, grow;
@@ -607,6 +613,7 @@ TEST_F(ledger, growth_is_suspected_but_a_steady_level_is_not)
 							 leak_matches, &w, 9000));
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status));
 	}
 }
@@ -690,7 +697,7 @@ static void count_pool_suspects(struct nlattr **tb, void *arg)
  * More buffers than the scan examines per hold of its lock (256), and
  * than one dump message batch holds: every one is found and dumped.
  */
-TEST_F(ledger, the_scan_and_the_dumps_reach_every_one_of_many_buffers)
+TEST_F_TIMEOUT(ledger, the_scan_and_the_dumps_reach_every_one_of_many_buffers, 90)
 {
 	enum { MANY = 700 };
 	struct pool_count c = { 0 };
