@@ -125,16 +125,22 @@ void memopt_buf_get(struct memopt_buf *buf)
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_buf_get);
 
-static void memopt_buf_release(struct kref *ref)
+/* Give a buffer out of the ledger, with no reference left, back to its pool. */
+static void memopt_buf_free(struct memopt_buf *buf)
 {
-	struct memopt_buf *buf = container_of(ref, struct memopt_buf, ref);
-
-	memopt_ledger_del(buf);
 	memopt_pool_account(buf->pool, -(long)buf->nr_blocks, -(s64)buf->requested);
 	memopt_pool_free(buf->pool, buf->nr_blocks, buf->blocks);
 	memopt_pool_put(buf->pool);
 	kvfree(buf->pages);
 	kvfree(buf);
+}
+
+static void memopt_buf_release(struct kref *ref)
+{
+	struct memopt_buf *buf = container_of(ref, struct memopt_buf, ref);
+
+	memopt_ledger_del(buf);
+	memopt_buf_free(buf);
 }
 
 /**
@@ -148,6 +154,29 @@ void memopt_buf_put(struct memopt_buf *buf)
 	kref_put(&buf->ref, memopt_buf_release);
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_buf_put);
+
+/**
+ * memopt_buf_put_holder() - uncount a holder and drop its reference
+ * @buf: the buffer
+ * @kind: the kind of holder (&enum memopt_holder_kind) the reference was for
+ * @pid: as given to memopt_holder_get() (ignored for mappings)
+ * @mm: as given to memopt_holder_get()
+ *
+ * memopt_holder_put() and memopt_buf_put() in one; when this is the last
+ * holder, in one critical section (memopt_ledger_put_last()).
+ *
+ * Context: Process context, may sleep (the blocks are cleared).
+ */
+void memopt_buf_put_holder(struct memopt_buf *buf, int kind, struct pid *pid,
+			   struct mm_struct *mm)
+{
+	if (buf->proc && memopt_ledger_put_last(buf, kind, pid, mm)) {
+		memopt_buf_free(buf);
+		return;
+	}
+	memopt_holder_put(buf, kind, pid, mm);
+	memopt_buf_put(buf);
+}
 
 /**
  * memopt_buf_set_label() - name a buffer for reports

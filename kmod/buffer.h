@@ -76,6 +76,8 @@ struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size, struct p
 u64 memopt_buf_next_id(void);
 void memopt_buf_get(struct memopt_buf *buf);
 void memopt_buf_put(struct memopt_buf *buf);
+void memopt_buf_put_holder(struct memopt_buf *buf, int kind, struct pid *pid,
+			   struct mm_struct *mm);
 int memopt_buf_set_label(struct memopt_buf *buf, const char *label);
 void memopt_buf_label(struct memopt_buf *buf, char *label);
 

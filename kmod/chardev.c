@@ -87,8 +87,7 @@ static int memopt_session_add(struct memopt_session *s, struct memopt_buf *buf,
 /* Drop a handle's reference and its place among the buffer's holders. */
 static void memopt_session_put(struct memopt_session *s, struct memopt_buf *buf)
 {
-	memopt_holder_put(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
-	memopt_buf_put(buf);
+	memopt_buf_put_holder(buf, MEMOPT_HOLDER_HANDLE, s->owner, NULL);
 }
 
 static int memopt_ioc_alloc(struct memopt_session *s, void *arg)

@@ -198,8 +198,8 @@ static void memopt_dmabuf_release(struct dma_buf *dmabuf)
 {
 	struct memopt_dmabuf *mdb = dmabuf->priv;
 
-	memopt_holder_put(mdb->buf, MEMOPT_HOLDER_DMABUF, NULL, NULL);
-	memopt_buf_put(mdb->buf);	/* taken in memopt_dmabuf_export() */
+	/* The reference was taken in memopt_dmabuf_export(). */
+	memopt_buf_put_holder(mdb->buf, MEMOPT_HOLDER_DMABUF, NULL, NULL);
 	mutex_destroy(&mdb->lock);
 	kfree(mdb);
 }

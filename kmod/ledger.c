@@ -223,6 +223,19 @@ int memopt_ledger_add(struct memopt_buf *buf, struct pid *handle_owner)
 	return 1;
 }
 
+/* Take @buf, which no reference is left to, out of the ledger. */
+static void memopt_ledger_unlink(struct memopt_buf *buf)
+{
+	struct memopt_proc *proc = buf->proc;
+
+	lockdep_assert_held(&memopt_ledger_lock);
+	list_del(&buf->ledger_node);
+	list_del(&buf->proc_node);
+	proc->buffers--;
+	proc->frees++;
+	proc->bytes -= buf->size;
+}
+
 /**
  * memopt_ledger_del() - take a released buffer out of the ledger
  * @buf: the buffer, whose last reference is gone
@@ -231,17 +244,12 @@ int memopt_ledger_add(struct memopt_buf *buf, struct pid *handle_owner)
  */
 void memopt_ledger_del(struct memopt_buf *buf)
 {
-	struct memopt_proc *proc = buf->proc;
 	struct memopt_holder *h, *tmp;
 
-	if (!proc)
+	if (!buf->proc)
 		return;
 	spin_lock(&memopt_ledger_lock);
-	list_del(&buf->ledger_node);
-	list_del(&buf->proc_node);
-	proc->buffers--;
-	proc->frees++;
-	proc->bytes -= buf->size;
+	memopt_ledger_unlink(buf);
 	spin_unlock(&memopt_ledger_lock);
 	/* No reference is left, so no holder may be either. */
 	WARN_ON_ONCE(!list_empty(&buf->holders) || buf->lost_maps);
@@ -252,18 +260,24 @@ void memopt_ledger_del(struct memopt_buf *buf)
 	}
 }
 
+/* Whether @h is the record of holders of @kind in @pid (mappings: in @mm). */
+static bool memopt_holder_is(const struct memopt_holder *h, int kind,
+			     struct pid *pid, struct mm_struct *mm)
+{
+	if (h->kind != kind)
+		return false;
+	return kind == MEMOPT_HOLDER_MAPPING ? h->mm == mm : h->pid == pid;
+}
+
 static struct memopt_holder *memopt_holder_find(struct memopt_buf *buf, int kind,
 						struct pid *pid, struct mm_struct *mm)
 {
 	struct memopt_holder *h;
 
 	lockdep_assert_held(&buf->lock);
-	list_for_each_entry(h, &buf->holders, node) {
-		if (h->kind != kind)
-			continue;
-		if (kind == MEMOPT_HOLDER_MAPPING ? h->mm == mm : h->pid == pid)
+	list_for_each_entry(h, &buf->holders, node)
+		if (memopt_holder_is(h, kind, pid, mm))
 			return h;
-	}
 	return NULL;
 }
 
@@ -368,6 +382,51 @@ void memopt_holder_put(struct memopt_buf *buf, int kind, struct pid *pid,
 	memopt_holder_pid_put(kind, pid);
 	if (h && !h->inline_slot)
 		kfree(h);
+}
+
+/**
+ * memopt_ledger_put_last() - drop a buffer's last reference with its record
+ * @buf: the buffer, in the ledger
+ * @kind: the kind of holder the caller's reference stands for
+ * @pid: as given to memopt_holder_get() (ignored for mappings)
+ * @mm: as given to memopt_holder_get()
+ *
+ * The usual end of a buffer: its one holder lets it go. When the caller's
+ * reference is the only one left and the caller's record the only record,
+ * nothing but the ledger can reach @buf (every other way to it holds a
+ * reference), and the ledger lock keeps the ledger out: the record, the
+ * reference and the ledger entry then go in one critical section, without
+ * the buffer's lock. Otherwise nothing is done.
+ *
+ * Context: Process context.
+ * Return: true when the reference was dropped and @buf taken out of the
+ * ledger (the caller frees it); false when the caller must put its holder
+ * and its reference the usual way.
+ */
+bool memopt_ledger_put_last(struct memopt_buf *buf, int kind, struct pid *pid,
+			    struct mm_struct *mm)
+{
+	struct memopt_holder *h;
+
+	spin_lock(&memopt_ledger_lock);
+	/* Acquire: pairs with the release of the other holders' puts. */
+	if (atomic_read_acquire(&buf->ref.refcount.refs) != 1 || buf->lost_maps ||
+	    !list_is_singular(&buf->holders))
+		goto busy;
+	h = list_first_entry(&buf->holders, struct memopt_holder, node);
+	if (h->count != 1 || !memopt_holder_is(h, kind, pid, mm))
+		goto busy;
+	refcount_set(&buf->ref.refcount, 0);
+	list_del(&h->node);
+	memopt_ledger_unlink(buf);
+	spin_unlock(&memopt_ledger_lock);
+	memopt_holder_pid_put(h->kind, h->pid);
+	if (!h->inline_slot)
+		kfree(h);
+	return true;
+busy:
+	spin_unlock(&memopt_ledger_lock);
+	return false;
 }
 
 /**

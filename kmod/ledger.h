@@ -147,6 +147,8 @@ int memopt_holder_get(struct memopt_buf *buf, int kind, struct pid *pid,
 		      struct mm_struct *mm);
 void memopt_holder_put(struct memopt_buf *buf, int kind, struct pid *pid,
 		       struct mm_struct *mm);
+bool memopt_ledger_put_last(struct memopt_buf *buf, int kind, struct pid *pid,
+			    struct mm_struct *mm);
 unsigned int memopt_holders_counted(struct memopt_buf *buf);
 struct pid *memopt_holder_pid(struct memopt_holder *h);
 

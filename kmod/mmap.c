@@ -50,8 +50,7 @@ static void memopt_vm_close(struct vm_area_struct *vma)
 {
 	struct memopt_buf *buf = vma->vm_private_data;
 
-	memopt_holder_put(buf, MEMOPT_HOLDER_MAPPING, NULL, vma->vm_mm);
-	memopt_buf_put(buf);
+	memopt_buf_put_holder(buf, MEMOPT_HOLDER_MAPPING, NULL, vma->vm_mm);
 }
 
 /* Only a page zapped since mmap() faults: give it back. */
