@@ -5,11 +5,17 @@
 #   make                 module (kmod/memopt.ko), tools and selftests
 #   make check           the whole test suite in QEMU on three kernels
 #   make demo            a guided tour in a stock 6.12 VM
-#   make install         module (+ depmod), memoptctl, the uapi header and
-#                        libmemopt (shared and static, header, memopt.pc)
+#   make bench           the benchmarks in one stock 6.12 VM boot: results
+#                        in out/bench/ (results.json, table.md, handoff.svg)
+#   make install         module (+ depmod), memoptctl, the uapi header,
+#                        libmemopt (shared and static, header, memopt.pc),
+#                        man pages, bash completion, udev rule, modprobe.d
+#                        example; "install-tools" all but the module (when
+#                        DKMS installs that: see dkms.conf)
+#   make dkms-src        copy the source to /usr/src/memopt-VERSION for DKMS
 #
-# "tools" is memoptctl, libmemopt (tools/lib/memopt) and the examples
-# (tools/examples).
+# "tools" is memoptctl, libmemopt (tools/lib/memopt), the examples
+# (tools/examples) and the benchmarks (tools/bench).
 #
 # KDIR is the kernel build tree to build the module against; it defaults to
 # the running kernel's, or else the newest installed Debian headers.
@@ -30,6 +36,7 @@ tools:
 	$(MAKE) -C tools/memoptctl
 	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX)
 	$(MAKE) -C tools/examples
+	$(MAKE) -C tools/bench
 
 # kselftest_harness.h comes from the kernel source; scripts/kernels.sh
 # unpacks linux-source-6.12 once into the cache. Override with KSFT_DIR.
@@ -45,19 +52,58 @@ check:
 demo:
 	scripts/demo.sh
 
-install: modules tools
+bench:
+	scripts/bench.sh
+
+# Man pages, bash completion, the udev rule for /dev/memopt and the
+# commented modprobe.d example go under PREFIX too: udev and modprobe read
+# /usr/local/lib/{udev/rules.d,modprobe.d} as well as /usr/lib, and a file
+# of the same name in /etc overrides them.
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
+
+# dkms-src: the tree DKMS builds from, /usr/src/memopt-VERSION (then
+# "dkms install memopt/VERSION"), without git, out/ or build products.
+VERSION := $(shell cat $(CURDIR)/VERSION)
+dkms-src:
+	mkdir -p $(DESTDIR)/usr/src/memopt-$(VERSION)
+	rsync -a --delete --exclude /.git --exclude /out --exclude '*.o' --exclude '*.ko' \
+		--exclude '*.mod' --exclude '*.mod.c' --exclude '.*.cmd' --exclude Module.symvers \
+		--exclude modules.order ./ $(DESTDIR)/usr/src/memopt-$(VERSION)/
+
+# install-tools is everything but the module, for when DKMS installs that.
+install: install-module install-tools
+
+install-module: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
+
+install-tools: tools
 	install -D -m 0755 tools/memoptctl/memoptctl $(DESTDIR)$(PREFIX)/bin/memoptctl
 	install -D -m 0644 uapi/linux/memopt.h $(DESTDIR)$(PREFIX)/include/linux/memopt.h
 	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+	install -D -m 0644 man/memoptctl.8 $(DESTDIR)$(MANDIR)/man8/memoptctl.8
+	install -D -m 0644 man/memopt.4 $(DESTDIR)$(MANDIR)/man4/memopt.4
+	install -D -m 0644 man/libmemopt.3 $(DESTDIR)$(MANDIR)/man3/libmemopt.3
+	install -D -m 0644 contrib/bash-completion/memoptctl $(DESTDIR)$(BASHCOMPDIR)/memoptctl
+	install -D -m 0644 contrib/udev/60-memopt.rules $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules
+	install -D -m 0644 contrib/modprobe.d/memopt.conf $(DESTDIR)$(MODPROBEDIR)/memopt.conf
 
-uninstall:
+uninstall: uninstall-module uninstall-tools
+
+uninstall-module:
 	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)/kmod/memopt.ko*
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
+
+uninstall-tools:
 	rm -f $(DESTDIR)$(PREFIX)/bin/memoptctl $(DESTDIR)$(PREFIX)/include/linux/memopt.h
 	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
+	rm -f $(DESTDIR)$(MANDIR)/man8/memoptctl.8 $(DESTDIR)$(MANDIR)/man4/memopt.4 \
+	      $(DESTDIR)$(MANDIR)/man3/libmemopt.3 $(DESTDIR)$(BASHCOMPDIR)/memoptctl \
+	      $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules $(DESTDIR)$(MODPROBEDIR)/memopt.conf
 
 KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
@@ -65,8 +111,10 @@ clean:
 	$(MAKE) -C tools/memoptctl clean
 	$(MAKE) -C tools/lib/memopt clean
 	$(MAKE) -C tools/examples clean
+	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests/memopt KSFT_DIR=none clean
 	test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf out
 
-.PHONY: all modules tools selftests deps check demo install uninstall clean
+.PHONY: all modules tools selftests deps check demo bench dkms-src install install-module install-tools \
+	uninstall uninstall-module uninstall-tools clean

@@ -112,6 +112,10 @@ host_tests() {
 	run_tap host/libmemopt-units "$MEMOPT_TOP/tools/lib/memopt/tests/unit_test"
 	run_tap host/libmemopt-build "$MEMOPT_TOP/tools/lib/memopt/tests/build_test.sh"
 	run_tap host/ynl-uapi "$MEMOPT_TOP/scripts/tests/ynl-uapi.sh"
+	run_tap host/man-lint "$MEMOPT_TOP/scripts/tests/man-lint.sh"
+	run_tap host/completion "$MEMOPT_TOP/scripts/tests/completion.sh"
+	run_tap host/install "$MEMOPT_TOP/scripts/tests/install.sh"
+	run_tap host/dkms "$MEMOPT_TOP/scripts/tests/dkms.sh"
 }
 
 # hang_test: a guest that booted and then hung is killed at the timeout

@@ -21,6 +21,10 @@ PACKAGES=(
 	pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	# netlink spec tooling (tools/net/ynl)
 	python3 python3-yaml python3-jsonschema
+	# packaging checks: man pages, DKMS, bash completion, install
+	groff-base mandoc man-db dkms bash-completion
+	# make bench: the hand-off chart
+	gnuplot-nox
 )
 
 missing() {

@@ -134,11 +134,11 @@ int main(int argc, char **argv)
 	struct memopt_pool_lookup l = { 0 };
 	int n = argc > 2 ? atoi(argv[2]) : 2000, reps = argc > 3 ? atoi(argv[3]) : 9;
 	static const char *const names[] = { "alloc_free", "user_cycle" };
-	double on[64], off[64], ratio[64];
+	double on[256], off[256], ratio[256];
 	int fd, cycle, r;
 
-	if (argc < 2 || n < 1 || reps < 1 || reps > 64) {
-		fprintf(stderr, "usage: %s POOL [ITERATIONS [REPETITIONS (1-64)]]\n", argv[0]);
+	if (argc < 2 || n < 1 || reps < 1 || reps > 256) {
+		fprintf(stderr, "usage: %s POOL [ITERATIONS [REPETITIONS (1-256)]]\n", argv[0]);
 		return 2;
 	}
 	fd = open("/dev/memopt", O_RDWR | O_CLOEXEC);
