@@ -170,7 +170,9 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_buf_put);
 void memopt_buf_put_holder(struct memopt_buf *buf, int kind, struct pid *pid,
 			   struct mm_struct *mm)
 {
-	if (buf->proc && memopt_ledger_put_last(buf, kind, pid, mm)) {
+	/* Others holding it (a racy look, checked again under the lock): no try. */
+	if (buf->proc && kref_read(&buf->ref) == 1 &&
+	    memopt_ledger_put_last(buf, kind, pid, mm)) {
 		memopt_buf_free(buf);
 		return;
 	}

@@ -7,10 +7,13 @@
 #define _MEMOPT_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
+#include <kunit/visibility.h>
 
 /*
  * Largest order the buddy allocator hands out. MAX_ORDER was exclusive
@@ -99,6 +102,54 @@ static inline struct nlattr **memopt_dump_attrs(struct netlink_callback *cb)
 static inline struct nlattr **memopt_dump_attrs(struct netlink_callback *cb)
 {
 	return genl_dumpit_info(cb)->attrs;
+}
+#endif
+
+/* A symbol namespace is named by a bare token up to 6.12, by a string from 6.13. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MEMOPT_NS(ns)	#ns
+#else
+#define MEMOPT_NS(ns)	ns
+#endif
+
+/*
+ * The microbenchmark, kmod/bench/memopt_bench.ko (make MEMOPT_BENCH=1, see
+ * kmod/Kbuild), calls pool functions that pool.c exports to KUnit tests
+ * only. Where KUnit is on, they are exported already, in KUnit's namespace,
+ * and the benchmark imports that (a symbol is exported once). Where it is
+ * off, a bench build (MEMOPT_BENCH_BUILD) exports them in the MEMOPT_BENCH
+ * namespace instead; any other build exports exactly what
+ * EXPORT_SYMBOL_IF_KUNIT() does.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define MEMOPT_BENCH_NS		MEMOPT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define MEMOPT_BENCH_NS		MEMOPT_NS(MEMOPT_BENCH)
+#endif
+
+#if !IS_ENABLED(CONFIG_KUNIT) && defined(MEMOPT_BENCH_BUILD)
+#define EXPORT_SYMBOL_IF_KUNIT_OR_BENCH(sym)	EXPORT_SYMBOL_NS_GPL(sym, MEMOPT_BENCH_NS)
+#else
+#define EXPORT_SYMBOL_IF_KUNIT_OR_BENCH(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#endif
+
+/*
+ * A slab cache of its own, never merged with an existing cache of the same
+ * size (kmalloc-4k, ...), so that a new one starts empty: SLAB_NO_MERGE
+ * from 6.5; before, a cache with a usercopy region is not merged (with
+ * CONFIG_HARDENED_USERCOPY, as on Debian).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline struct kmem_cache *
+memopt_kmem_cache_create_unmerged(const char *name, unsigned int size)
+{
+	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+}
+#else
+static inline struct kmem_cache *
+memopt_kmem_cache_create_unmerged(const char *name, unsigned int size)
+{
+	return kmem_cache_create_usercopy(name, size, 0, 0, 0, size, NULL);
 }
 #endif
 

@@ -10,7 +10,8 @@
 #   host     unit tests of the scripts and tools that need no kernel
 #   runner   the VM runner's own test: a WARN in the guest fails the run
 #   vm       the guest suite (scripts/guest/check.sh) on stock-6.1,
-#            stock-6.12 and debug (KUnit, KASAN, kmemleak, lockdep)
+#            stock-6.12 and debug (KUnit, KASAN, kmemleak, lockdep); the
+#            YNL test and the benchmarks' smoke run on stock-6.12
 #
 # Every result is TAP in $MEMOPT_OUT/check/*.results; scripts/tap-count.awk
 # counts them. Prints one line per suite and last "N passed, N failed,
@@ -69,7 +70,13 @@ build() {
 		kdir=$("$MEMOPT_TOP/scripts/kernels.sh" kdir "$k")
 		t_check "memopt.ko builds warning-free (W=1) against $k" "$STATIC" w1 "$kdir" "$MEMOPT_TOP"
 	done
-	t_check "tools (memoptctl, libmemopt, examples) and selftests build (-Werror)" \
+	for k in stock-6.1 stock-6.12; do
+		case " $KERNELS " in *" $k "*) ;; *) continue ;; esac
+		kdir=$("$MEMOPT_TOP/scripts/kernels.sh" kdir "$k")
+		t_check "the bench build (MEMOPT_BENCH=1, kmod/bench) builds warning-free (W=1) against $k" \
+			env MEMOPT_BENCH=1 "$STATIC" w1 "$kdir" "$MEMOPT_TOP"
+	done
+	t_check "tools (memoptctl, libmemopt, examples, bench) and selftests build (-Werror)" \
 		make -s -C "$MEMOPT_TOP" tools selftests
 	t_end
 }
@@ -84,6 +91,8 @@ static_checks() {
 	t_check "sparse (C=2) clean against stock-6.12" "$STATIC" sparse "$kdir" "$MEMOPT_TOP"
 	t_check "sparse (C=2) clean against stock-6.1" "$STATIC" sparse \
 		"$("$MEMOPT_TOP/scripts/kernels.sh" kdir stock-6.1)" "$MEMOPT_TOP"
+	t_check "sparse (C=2) clean on the bench build against stock-6.12" \
+		env MEMOPT_BENCH=1 "$STATIC" sparse "$kdir" "$MEMOPT_TOP"
 	# shellcheck disable=SC2086
 	t_check "checkpatch --strict clean ($(echo $kfiles | wc -w) files)" \
 		sh -c "cd '$MEMOPT_TOP' && '$STATIC' checkpatch $(echo $kfiles)"
@@ -116,6 +125,7 @@ host_tests() {
 	run_tap host/completion "$MEMOPT_TOP/scripts/tests/completion.sh"
 	run_tap host/install "$MEMOPT_TOP/scripts/tests/install.sh"
 	run_tap host/dkms "$MEMOPT_TOP/scripts/tests/dkms.sh"
+	run_tap host/docs "$MEMOPT_TOP/scripts/tests/docs.sh"
 }
 
 # hang_test: a guest that booted and then hung is killed at the timeout
@@ -178,21 +188,38 @@ vm_runs() {
 		vm_run "$k" "$k" check.sh
 	done
 	case " $KERNELS " in
-	*" stock-6.12 "*) vm_run ynl stock-6.12 ynl.sh --python ;;
+	*" stock-6.12 "*)
+		vm_run ynl stock-6.12 ynl.sh --python
+		bench_smoke ;;
 	esac
 	t_end
+}
+
+# bench_smoke: every benchmark of "make bench" runs and reports, with a few
+# iterations (scripts/bench.sh --smoke: one stock-6.12 boot, the report and
+# its JSON checked); its guest results are counted like a VM run's.
+bench_smoke() {
+	phase "vm bench-smoke"
+	t_check "bench-smoke: every benchmark runs and reports (scripts/bench.sh --smoke)" \
+		"$MEMOPT_TOP/scripts/bench.sh" --smoke
+	cp "$MEMOPT_OUT/bench-smoke/vm.results" "$CHECK/bench-smoke.results" 2>/dev/null ||
+		printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/bench-smoke.results"
 }
 
 # The results files of the VM runs, by name.
 run_names() {
 	echo $KERNELS
-	case " $KERNELS " in *" stock-6.12 "*) echo ynl ;; esac
+	case " $KERNELS " in *" stock-6.12 "*) echo ynl bench-smoke ;; esac
 }
 
 # required_suites KERNEL: suites whose absence from KERNEL's results is a
 # failure, so that a guest that skipped a part cannot pass by omission.
 required_suites() {
 	local t
+	if [ "$1" = bench-smoke ]; then
+		echo bench
+		return 0
+	fi
 	if [ "$1" = ynl ]; then
 		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-ledger ynl-monitor-events ynl-unload
 		return 0

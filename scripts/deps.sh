@@ -23,6 +23,8 @@ PACKAGES=(
 	python3 python3-yaml python3-jsonschema
 	# packaging checks: man pages, DKMS, bash completion, install
 	groff-base mandoc man-db dkms bash-completion
+	# Documentation/ built with Sphinx (scripts/tests/docs.sh)
+	python3-sphinx
 	# make bench: the hand-off chart
 	gnuplot-nox
 )

@@ -24,6 +24,9 @@
 #                       tools need, tools/net/ynl and the netlink specs (for
 #                       scripts/guest/ynl.sh); see add_python
 #
+# Environment: MEMOPT_KBUILD_ARGS, extra make arguments for building memopt,
+# e.g. MEMOPT_BENCH=1 to ship kmod/bench/memopt_bench.ko too (kmod/Kbuild).
+#
 # A boot in which the kernel dies before the guest script starts is tried
 # again, up to three times (see main: a QEMU TCG hazard, not memopt's).
 #
@@ -63,14 +66,15 @@ TAINT_OK=$(( (1 << 12) | (1 << 13) | (1 << 18) ))
 # build_modules: memopt (and any --extmod) for $kernel, out of the source
 # tree so that the three kernels' objects never mix.
 build_modules() {
-	local kdir=$1 dest=$2 d b
+	local kdir=$1 dest=$2 d b kargs
+	read -ra kargs <<<"${MEMOPT_KBUILD_ARGS:-}"
 	b=$MEMOPT_OUT/build/$kernel
 	mkdir -p "$b"
 	# Concurrent runs for one kernel share this tree: one build at a time.
 	exec 9>"$b.lock"
 	flock 9
 	copy_kbuild "$MEMOPT_TOP" "$b/memopt"
-	make -s -C "$kdir" M="$b/memopt" modules >"$b/memopt.log" 2>&1 ||
+	make -s -C "$kdir" M="$b/memopt" "${kargs[@]}" modules >"$b/memopt.log" 2>&1 ||
 		{ cat "$b/memopt.log" >&2; die "building memopt for $kernel failed"; }
 	(cd "$b/memopt" && find kmod -name '*.ko' -exec cp --parents {} "$dest/" \;)
 	for d in "${extmods[@]}"; do
