@@ -55,14 +55,17 @@ demo:
 bench:
 	scripts/bench.sh
 
-# Man pages, bash completion, the udev rule for /dev/memopt and the
-# commented modprobe.d example go under PREFIX too: udev and modprobe read
+# Man pages, bash completion, the udev rule for /dev/memopt, the commented
+# modprobe.d example, the systemd unit that applies /etc/memopt/pools.conf
+# (memopt-pools.service) and an example of that file go under PREFIX too: udev and modprobe read
 # /usr/local/lib/{udev/rules.d,modprobe.d} as well as /usr/lib, and a file
 # of the same name in /etc overrides them.
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/memopt
 
 # dkms-src: the tree DKMS builds from, /usr/src/memopt-VERSION (then
 # "dkms install memopt/VERSION"), without git, out/ or build products.
@@ -91,6 +94,9 @@ install-tools: tools
 	install -D -m 0644 contrib/bash-completion/memoptctl $(DESTDIR)$(BASHCOMPDIR)/memoptctl
 	install -D -m 0644 contrib/udev/60-memopt.rules $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules
 	install -D -m 0644 contrib/modprobe.d/memopt.conf $(DESTDIR)$(MODPROBEDIR)/memopt.conf
+	install -D -m 0644 contrib/systemd/memopt-pools.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/memopt-pools.service
+	install -D -m 0644 contrib/memopt-pools.conf $(DESTDIR)$(DOCDIR)/memopt-pools.conf
 
 uninstall: uninstall-module uninstall-tools
 
@@ -103,7 +109,8 @@ uninstall-tools:
 	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 	rm -f $(DESTDIR)$(MANDIR)/man8/memoptctl.8 $(DESTDIR)$(MANDIR)/man4/memopt.4 \
 	      $(DESTDIR)$(MANDIR)/man3/libmemopt.3 $(DESTDIR)$(BASHCOMPDIR)/memoptctl \
-	      $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules $(DESTDIR)$(MODPROBEDIR)/memopt.conf
+	      $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules $(DESTDIR)$(MODPROBEDIR)/memopt.conf \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/memopt-pools.service $(DESTDIR)$(DOCDIR)/memopt-pools.conf
 
 KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 

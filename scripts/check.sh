@@ -225,7 +225,8 @@ required_suites() {
 		return 0
 	fi
 	echo load memoptctl memoptctl-pool cli-pool-growth cli-buf cli-proc cli-stats cli-leak \
-		cli-destroy cli-monitor cli-monitor-lost cli-cleanup libmemopt libmemopt-pool \
+		cli-destroy cli-monitor cli-monitor-lost cli-cleanup cli-apply cli-batch \
+		cli-destroy-sigint cli-module-unloaded libmemopt libmemopt-pool \
 		unload-busy unload examples
 	for t in "$MEMOPT_TOP"/selftests/memopt/*_test.c; do
 		echo "selftests/$(basename "$t" .c)"

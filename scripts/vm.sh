@@ -189,6 +189,7 @@ build_initramfs() {
 	install -m 0755 "$MEMOPT_TOP/scripts/guest/init" "$root/init"
 	install -m 0644 "$MEMOPT_TOP/scripts/guest/lib.sh" "$root/memopt/lib.sh"
 	install -m 0644 "$MEMOPT_TOP/scripts/guest/cli-ledger.sh" "$root/memopt/cli-ledger.sh"
+	install -m 0644 "$MEMOPT_TOP/scripts/guest/cli-apply.sh" "$root/memopt/cli-apply.sh"
 	install -m 0755 "$guest" "$root/memopt/guest.sh"
 	for f in "${files[@]}"; do
 		install -D "${f%%:*}" "$root/${f#*:}"

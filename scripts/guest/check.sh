@@ -146,6 +146,11 @@ t_end
 # memoptctl's ledger, statistics and events (cli-* suites).
 . /memopt/cli-ledger.sh
 
+# memoptctl apply (pool files), batch mode, destroy --wait interrupted,
+# commands without the module (cli-apply, cli-batch, cli-destroy-sigint,
+# cli-module-unloaded: it unloads and reloads the module).
+. /memopt/cli-apply.sh
+
 # pool_used POOL: the pool's blocks in use, from memoptctl's JSON.
 pool_used() { memoptctl -j pool show "$1" | sed -n 's/.*"blocks_used":\([0-9]*\).*/\1/p'; }
 

@@ -84,8 +84,12 @@ check() {
 }
 
 if [ -r "$BASH_COMPLETION" ]; then
-	check "objects"                            "pool stats buf proc leak monitor module help" "memoptctl "
-	check "global options"                     "-j --json -p --pretty -V --version -h --help" "memoptctl -"
+	check "objects"                            "pool stats buf proc leak monitor module apply help" "memoptctl "
+	check "global options"                     "-j --json -p --pretty -V --version -h --help -b --batch" "memoptctl -"
+	check "-batch FILE: files"                 "$tmp/files/snap1" "memoptctl -batch $tmp/files/sn"
+	check "-b FILE: files"                     "$tmp/files/snap1" "memoptctl -j -b $tmp/files/sn"
+	check "after -batch FILE: the options that go with it" "-j --json -p --pretty --force" "memoptctl -b $tmp/files/snap1 -"
+	check "after -batch FILE: no object"       "" "memoptctl --batch $tmp/files/snap1 "
 	check "objects after a global option"      "pool proc" "memoptctl -j p"
 	check "nothing after --version"            "" "memoptctl --version "
 	check "pool commands"                      "create list show set destroy help" "memoptctl pool "
@@ -119,6 +123,13 @@ if [ -r "$BASH_COMPLETION" ]; then
 	check "monitor options"                    "--count --timestamp" "memoptctl monitor --"
 	check "monitor: help"                      "help" "memoptctl monitor "
 	check "module commands"                    "show help" "memoptctl module "
+	check "apply: files"                       "$tmp/files/snap1" "memoptctl apply $tmp/files/sn"
+	check "apply options"                      "--dry-run --prune" "memoptctl apply --"
+	check "apply options after FILE"           "--prune" "memoptctl apply $tmp/files/snap1 --p"
+	check "apply: FILE after an option"        "$tmp/files/snap1" "memoptctl apply --dry-run $tmp/files/sn"
+	check "apply takes one FILE"               "" "memoptctl apply $tmp/files/snap1 "
+	check "stats -f values"                    "text json prometheus" "memoptctl stats -f "
+	check "monitor -c: no value offered"       "" "memoptctl monitor -c "
 	check "memoptctl failing: no pool name, nothing printed" "" "memoptctl pool show " bc "$tmp/fail"
 	check "memoptctl missing: no pool name, nothing printed" "" "memoptctl pool show " bc /nonexistent
 	check "a memoptctl run by path is the one asked" "elsewhere" "$tmp/other/memoptctl pool show "
@@ -160,7 +171,7 @@ if [ -x "$CTL" ]; then
 	same "the options of memoptctl pool help" "$(usage_words "$("$CTL" pool help)" "$opt")" \
 		"$(for l in "pool create --" "pool set p --" "pool destroy p --"; do
 			complete_line bc "$tmp/bin" "memoptctl $l"; done | sed '/^$/d' | sort -u)"
-	for o in stats "buf list" proc "leak report" monitor; do
+	for o in stats "buf list" proc "leak report" monitor apply; do
 		same "the options of memoptctl ${o%% *} help" \
 			"$(usage_words "$("$CTL" "${o%% *}" help)" "$opt")" \
 			"$(complete_line bc "$tmp/bin" "memoptctl $o --" | sed '/^$/d')"

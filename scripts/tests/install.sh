@@ -53,8 +53,10 @@ usr/local/lib/libmemopt.so.0 l -
 usr/local/lib/libmemopt.so.0.1.0 f 755
 usr/local/lib/modprobe.d/memopt.conf f 644
 usr/local/lib/pkgconfig/memopt.pc f 644
+usr/local/lib/systemd/system/memopt-pools.service f 644
 usr/local/lib/udev/rules.d/60-memopt.rules f 644
 usr/local/share/bash-completion/completions/memoptctl f 644
+usr/local/share/doc/memopt/memopt-pools.conf f 644
 usr/local/share/man/man3/libmemopt.3 f 644
 usr/local/share/man/man4/memopt.4 f 644
 usr/local/share/man/man8/memoptctl.8 f 644
@@ -74,7 +76,9 @@ for pair in man/memoptctl.8:usr/local/share/man/man8/memoptctl.8 \
 	    man/libmemopt.3:usr/local/share/man/man3/libmemopt.3 \
 	    contrib/bash-completion/memoptctl:usr/local/share/bash-completion/completions/memoptctl \
 	    contrib/udev/60-memopt.rules:usr/local/lib/udev/rules.d/60-memopt.rules \
-	    contrib/modprobe.d/memopt.conf:usr/local/lib/modprobe.d/memopt.conf; do
+	    contrib/modprobe.d/memopt.conf:usr/local/lib/modprobe.d/memopt.conf \
+	    contrib/systemd/memopt-pools.service:usr/local/lib/systemd/system/memopt-pools.service \
+	    contrib/memopt-pools.conf:usr/local/share/doc/memopt/memopt-pools.conf; do
 	cmp -s "$TOP/${pair%%:*}" "$root/${pair#*:}" || { same=0; echo "# differs: ${pair#*:}"; }
 done
 if [ $same -eq 1 ]; then

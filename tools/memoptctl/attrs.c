@@ -335,10 +335,9 @@ int pool_select_id(struct mctl *m, const char *sel, const char *opt, uint32_t *i
 	if (*id)
 		return 0;
 	if (ret && ret != -ENOENT)
-		fprintf(stderr, "Error: cannot look up pool \"%s\" (%s): %s.\n", sel, opt,
-			strerror(-ret));
+		errorf("cannot look up pool \"%s\" (%s): %s", sel, opt, strerror(-ret));
 	else
-		fprintf(stderr, "Error: no pool with this name or id: \"%s\" (%s).\n", sel, opt);
+		errorf("no pool with this name or id: \"%s\" (%s)", sel, opt);
 	return ret ? ret : -ENOENT;
 }
 

@@ -96,17 +96,16 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 	};
 	int c, ret;
 
-	optind = 1;
-	opterr = 0;
+	getopt_reset();
 	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			return option_error("buf", "buf list", c, argv[optind - 1]);
+			return option_error("buf", "buf list", c, getopt_arg(argc, argv));
 		ret = buf_parse_opt(c, optarg, o);
 		if (ret)
 			return ret;
 	}
 	if (optind < argc)
-		return usage_error("buf", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("buf", argv[optind]);
 	return 0;
 }
 
@@ -136,8 +135,9 @@ static void buf_usage(FILE *f)
 	fprintf(f,
 		"Usage: memoptctl buf list [--pool POOL] [--pid PID] [--label LABEL]\n"
 		"                          [--min-age DURATION]\n"
-		"Live buffers: id, pool, size, owner, age, label, leak suspicions, holders.\n"
-		"DURATION: 500ms, 30, 30s, 5m, 2h. Without CAP_SYS_ADMIN, only your own.\n");
+		"Live buffers: id, pool, size, owner, age, label, leak suspicions, holders\n"
+		"(\"memoptctl buf\" alone is \"buf list\"). DURATION: 500ms, 30, 30s, 5m, 2h, 1d\n"
+		"(units in lower case). Without CAP_SYS_ADMIN, only your own.\n");
 }
 
 int do_buf(int argc, char **argv)
@@ -151,7 +151,7 @@ int do_buf(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 0 && argv[0][0] != '-' && strcmp(argv[0], "list")) {
-		fprintf(stderr, "Error: unknown command \"%s\" for object \"buf\".\n", argv[0]);
+		errorf("unknown command \"%s\" for object \"buf\"", argv[0]);
 		buf_usage(stderr);
 		return EXIT_USAGE;
 	}

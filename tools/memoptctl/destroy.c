@@ -9,7 +9,8 @@
  * group before it sends the destroy (so the announcement cannot come
  * before it listens), says who holds the pool, and waits for that
  * announcement, saying every few seconds who still holds it. --timeout
- * gives up with EXIT_TIMEOUT.
+ * gives up with EXIT_TIMEOUT; SIGINT or SIGTERM stop the wait with
+ * EXIT_OK, as they stop monitor (the pool stays destroyed either way).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,26 +50,27 @@ static int destroy_parse(int argc, char **argv, struct destroy *d)
 	uint64_t s;
 	int c;
 
+	if (argc >= 2 && is_global_option(argv[1]))
+		return arg_error("pool", argv[1]);
 	if (argc < 2 || argv[1][0] == '-')
 		return usage_error("pool", "pool destroy needs a pool name or id");
 	d->sel = argv[1];
-	optind = 1;
-	opterr = 0;
+	getopt_reset();
 	while ((c = getopt_long(argc - 1, argv + 1, "+:", lopts, NULL)) != -1) {
 		if (c == 'w') {
 			d->wait = true;
 		} else if (c == 't') {
-			if (parse_duration(optarg, &s) || !s || s > 86400 * 7)
-				return usage_error("pool", "--timeout \"%s\" is not a duration (30, 30s, 5m)",
+			if (parse_duration(optarg, &s) || !s || s > WAIT_MAX_S)
+				return usage_error("pool", "--timeout \"%s\" is not a duration from 1s to 7d (30, 30s, 5m)",
 						   optarg);
 			d->timeout_ms = s * 1000;
 			d->wait = true;
 		} else {
-			return option_error("pool", "pool destroy", c, argv[optind]);
+			return option_error("pool", "pool destroy", c, getopt_arg(argc - 1, argv + 1));
 		}
 	}
 	if (optind < argc - 1)
-		return usage_error("pool", "unexpected argument \"%s\"", argv[optind + 1]);
+		return arg_error("pool", argv[optind + 1]);
 	return 0;
 }
 
@@ -153,9 +155,9 @@ static int check_lost(struct mctl *m, struct destroy *d)
 	json_object *owners = pool_owners(m, d->id);
 	int gone = owners && !json_object_array_length(owners);
 
-	fprintf(stderr, "Warning: events were lost (the socket overflowed); %s.\n",
-		gone ? "the ledger holds no buffer of the pool: taken as freed" :
-		       "the pool is still held");
+	warnf("events were lost (the socket overflowed); %s",
+	      gone ? "the ledger holds no buffer of the pool: taken as freed" :
+		     "the pool is still held");
 	json_object_put(owners);
 	return gone;
 }
@@ -225,29 +227,39 @@ static void print_destroyed(struct destroy *d, json_object *owners)
 	fflush(stdout);
 }
 
-/* The end of a wait: 1 freed, 0 timed out, -errno. */
+/* The end of a wait: 1 freed, 0 timed out, -EINTR stopped by a signal, -errno. */
 static int destroy_result(struct destroy *d, int waited)
 {
+	bool stopped = waited == -EINTR;
 	char t[32];
 
 	format_age(now_ms() - d->start_ms, t, sizeof(t));
-	if (waited >= 0 && d->pool) {
+	if ((waited >= 0 || stopped) && d->pool) {
 		jset_bool(d->pool, "freed", waited == 1);
 		jset_u64(d->pool, "waited_ms", now_ms() - d->start_ms);
+		if (stopped)
+			jset_bool(d->pool, "interrupted", true);
 	}
 	if (waited == 1) {
 		if (!opts.json)
 			printf("pool %s (id %llu) freed after %s\n", jstr(d->pool, "name"),
 			       (unsigned long long)d->id, t);
-	} else if (waited == 0)
-		fprintf(stderr, "Error: pool %s (id %llu) is still held after %s (--timeout).\n",
-			jstr(d->pool, "name"), (unsigned long long)d->id, t);
-	else
-		fprintf(stderr, "Error: waiting for pool %s (id %llu) to be freed: %s.\n",
-			jstr(d->pool, "name"), (unsigned long long)d->id, strerror(-waited));
-	if (opts.json && waited >= 0)
+	} else if (stopped) {
+		if (!opts.json)
+			printf("stopped waiting after %s: pool %s (id %llu) is still held; it is freed when its last buffer is released\n",
+			       t, jstr(d->pool, "name"), (unsigned long long)d->id);
+	} else if (waited == 0) {
+		errorf("pool %s (id %llu) is still held after %s (--timeout)",
+		       jstr(d->pool, "name"), (unsigned long long)d->id, t);
+	} else {
+		errorf("waiting for pool %s (id %llu) to be freed: %s", jstr(d->pool, "name"),
+		       (unsigned long long)d->id, strerror(-waited));
+	}
+	if (opts.json && (waited >= 0 || stopped))
 		out_json(json_object_get(d->pool));
-	return waited == 1 ? EXIT_OK : waited == 0 ? EXIT_TIMEOUT : EXIT_FAIL;
+	if (waited == 1 || stopped)
+		return EXIT_OK;
+	return waited == 0 ? EXIT_TIMEOUT : EXIT_FAIL;
 }
 
 /* After the destroy: say what holds the pool, wait if asked to. */
@@ -282,8 +294,11 @@ int pool_destroy(struct mctl *m, int argc, char **argv)
 		return ret;
 	if (mctl_open(m))
 		return EXIT_FAIL;
+	/* SIGINT and SIGTERM end a wait with status 0, as they end monitor. */
+	if (d.wait)
+		stop_catch();
 	/* Listen before destroying: the pool may be freed at once. */
-	if (d.wait && (mctl_open(&ev) || mctl_subscribe(&ev))) {
+	if (d.wait && (mctl_open_events(&ev) || mctl_subscribe(&ev))) {
 		mctl_close(&ev);
 		return EXIT_FAIL;
 	}

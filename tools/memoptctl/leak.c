@@ -205,14 +205,15 @@ static json_object *read_snapshot(const char *path)
 	json_object *doc = json_object_from_file(path);
 
 	if (!doc) {
-		fprintf(stderr, "Error: cannot read the snapshot \"%s\": %s.\n", path,
-			json_util_get_last_err());
+		const char *why = json_util_get_last_err();
+
+		errorf("cannot read the snapshot \"%s\": %.*s", path,
+		       why ? (int)strcspn(why, "\n") : 7, why ? why : "unknown");
 		return NULL;
 	}
 	if (jnum(doc, "memoptctl_snapshot") != SNAPSHOT_VERSION ||
 	    !json_object_is_type(jget(doc, "holdings"), json_type_array)) {
-		fprintf(stderr, "Error: \"%s\" is not a snapshot of \"memoptctl leak snapshot\".\n",
-			path);
+		errorf("\"%s\" is not a snapshot of \"memoptctl leak snapshot\"", path);
 		json_object_put(doc);
 		return NULL;
 	}
@@ -306,6 +307,7 @@ static void leak_usage(FILE *f)
 		"Usage: memoptctl leak report [--all]\n"
 		"       memoptctl leak snapshot FILE\n"
 		"       memoptctl leak diff FILE\n"
+		"(\"memoptctl leak\" alone is \"leak report\".)\n"
 		"report: leak suspects (every live buffer with --all) by process, then label,\n"
 		"most bytes first. snapshot: holdings per process, pool and label into FILE.\n"
 		"diff: what grew since the snapshot FILE; exit 3 when anything grew.\n");
@@ -319,15 +321,14 @@ static int leak_report_args(int argc, char **argv, bool *all)
 	};
 	int c;
 
-	optind = 1;
-	opterr = 0;
+	getopt_reset();
 	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c != 'a')
-			return option_error("leak", "leak report", c, argv[optind - 1]);
+			return option_error("leak", "leak report", c, getopt_arg(argc, argv));
 		*all = true;
 	}
 	if (optind < argc)
-		return usage_error("leak", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("leak", argv[optind]);
 	return 0;
 }
 
@@ -348,13 +349,17 @@ int do_leak(int argc, char **argv)
 		if (ret)
 			return ret;
 	} else if (!strcmp(cmd, "snapshot") || !strcmp(cmd, "diff")) {
+		if (argc > 1 && is_global_option(argv[argc - 1]))
+			return arg_error("leak", argv[argc - 1]);
 		if (argc != 2 || !argv[1][0])
 			return usage_error("leak", "leak %s needs one FILE", cmd);
 		/* A snapshot that cannot be read fails before asking the kernel. */
 		if (!strcmp(cmd, "diff") && !(before = read_snapshot(argv[1])))
 			return EXIT_FAIL;
+	} else if (is_global_option(cmd)) {
+		return arg_error("leak", cmd);
 	} else {
-		fprintf(stderr, "Error: unknown command \"%s\" for object \"leak\".\n", cmd);
+		errorf("unknown command \"%s\" for object \"leak\"", cmd);
 		leak_usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memoptctl monitor [--count N] [--timestamp]
+ * memoptctl monitor [-c|--count N] [-t|--timestamp]
  *
  * Joins the "monitor" multicast group and prints one line per event (one
  * JSON object per line with -j), flushed at once, until SIGINT or SIGTERM
@@ -104,7 +104,7 @@ static int monitor_loop(struct mctl *ev, struct monitor *mon)
 			monitor_print(mon, lost);
 			json_object_put(lost);
 		} else if (ret < 0) {
-			fprintf(stderr, "Error: receiving events: %s.\n", strerror(-ret));
+			errorf("receiving events: %s", strerror(-ret));
 			return EXIT_FAIL;
 		}
 	}
@@ -119,8 +119,7 @@ static int monitor_parse(int argc, char **argv, struct monitor *mon)
 	};
 	int c;
 
-	optind = 1;
-	opterr = 0;
+	getopt_reset();
 	while ((c = getopt_long(argc, argv, "+:c:t", lopts, NULL)) != -1) {
 		if (c == 'c') {
 			if (parse_uint(optarg, UINT32_MAX, &mon->count) || !mon->count)
@@ -129,18 +128,18 @@ static int monitor_parse(int argc, char **argv, struct monitor *mon)
 		} else if (c == 't') {
 			mon->timestamp = true;
 		} else {
-			return option_error("monitor", "monitor", c, argv[optind - 1]);
+			return option_error("monitor", "monitor", c, getopt_arg(argc, argv));
 		}
 	}
 	if (optind < argc)
-		return usage_error("monitor", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("monitor", argv[optind]);
 	return 0;
 }
 
 static void monitor_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: memoptctl monitor [--count N] [--timestamp]\n"
+		"Usage: memoptctl monitor [-c|--count N] [-t|--timestamp]\n"
 		"One line per event (pools created, changed, destroyed, freed; watermark\n"
 		"crossings; exhaustion; leak suspicions) until interrupted (exit 0) or N\n"
 		"events; -j prints one JSON object per line.\n");
@@ -160,7 +159,7 @@ int do_monitor(int argc, char **argv)
 	if (ret)
 		return ret;
 	stop_catch();
-	if (mctl_open(&ev) || mctl_subscribe(&ev) || mctl_open(&mon.req)) {
+	if (mctl_open_events(&ev) || mctl_subscribe(&ev) || mctl_open(&mon.req)) {
 		mctl_close(&ev);
 		return EXIT_FAIL;
 	}

@@ -2,7 +2,10 @@
 /*
  * memoptctl's generic netlink layer: one socket to the "memopt" family,
  * requests with extended acks, and errors reported the way people read
- * them: the kernel's extack message and the option it is about.
+ * them: the kernel's extack message and the option it is about. In batch
+ * mode (mctl_share) every command borrows one request socket, kept open
+ * from the first command that needs it to the end of the batch; sockets
+ * that listen to the monitor group are always a command's own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <linux/memopt.h>
 
 #include "nl.h"
+#include "print.h"
 #include "wait.h"
 
 #ifndef SOL_NETLINK
@@ -39,39 +43,82 @@ static const char *attr_label(struct mctl *m, int type)
 	return type >= 0 && type < m->n_labels ? m->labels[type] : NULL;
 }
 
-int mctl_open(struct mctl *m)
+/* A socket of its own for @m, connected to the family. */
+static int mctl_connect(struct mctl *m)
 {
 	int one = 1;
 
 	m->sk = nl_socket_alloc();
 	if (!m->sk) {
-		fprintf(stderr, "Error: cannot allocate a netlink socket.\n");
+		errorf("cannot allocate a netlink socket");
 		return -ENOMEM;
 	}
 	if (genl_connect(m->sk)) {
-		fprintf(stderr, "Error: cannot connect to generic netlink.\n");
+		errorf("cannot connect to generic netlink");
 		mctl_close(m);
 		return -ECONNREFUSED;
 	}
 	setsockopt(nl_socket_get_fd(m->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(m->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	m->family = genl_ctrl_resolve(m->sk, MEMOPT_GENL_NAME);
-	if (m->family < 0) {
-		fprintf(stderr,
-			"Error: generic netlink family \"%s\" not found: is memopt.ko loaded?\n",
-			MEMOPT_GENL_NAME);
+	if (m->family == -NLE_OBJ_NOTFOUND) {
+		errorf("the memopt module is not loaded (no generic netlink family \"%s\")",
+		       MEMOPT_GENL_NAME);
 		mctl_close(m);
 		return -ENOENT;
+	}
+	if (m->family < 0) {
+		errorf("cannot look up the generic netlink family \"%s\": %s", MEMOPT_GENL_NAME,
+		       nl_geterror(m->family));
+		mctl_close(m);
+		return -EIO;
 	}
 	m->monitor_grp = genl_ctrl_resolve_grp(m->sk, MEMOPT_GENL_NAME, MEMOPT_MCGRP_MONITOR);
 	return 0;
 }
 
+/* Batch mode: the request socket that every command borrows. */
+static struct mctl shared;
+static bool sharing;
+
+void mctl_share(bool on)
+{
+	if (!on && shared.sk)
+		nl_socket_free(shared.sk);
+	if (!on)
+		shared.sk = NULL;
+	sharing = on;
+}
+
+int mctl_open(struct mctl *m)
+{
+	int ret;
+
+	if (!sharing)
+		return mctl_connect(m);
+	if (!shared.sk) {
+		ret = mctl_connect(&shared);
+		if (ret)
+			return ret;
+	}
+	m->sk = shared.sk;
+	m->family = shared.family;
+	m->monitor_grp = shared.monitor_grp;
+	m->borrowed = true;
+	return 0;
+}
+
+int mctl_open_events(struct mctl *m)
+{
+	return mctl_connect(m);
+}
+
 void mctl_close(struct mctl *m)
 {
-	if (m->sk)
+	if (m->sk && !m->borrowed)
 		nl_socket_free(m->sk);
 	m->sk = NULL;
+	m->borrowed = false;
 }
 
 struct nl_msg *mctl_msg(struct mctl *m, uint8_t cmd, int flags)
@@ -172,16 +219,20 @@ static const char *bad_option(struct mctl *m, struct nl_msg *msg, uint32_t off)
 static void report(struct mctl *m, struct reply *r, struct nl_msg *msg)
 {
 	const char *opt = r->bad_off ? bad_option(m, msg, r->bad_off) : NULL;
+	char paren[64] = "";
 
 	if (!opt && r->miss_type)
 		opt = attr_label(m, r->miss_type);
+	if (opt)
+		snprintf(paren, sizeof(paren), " (%s)", opt);
 	if (r->msg[0])
-		fprintf(stderr, "Error: %s", r->msg);
+		snprintf(m->last_error, sizeof(m->last_error), "%s%s", r->msg, paren);
 	else if (r->error == -EPERM)
-		fprintf(stderr, "Error: %s (changing pools needs CAP_NET_ADMIN)", strerror(EPERM));
+		snprintf(m->last_error, sizeof(m->last_error),
+			 "%s (changing pools needs CAP_NET_ADMIN)%s", strerror(EPERM), paren);
 	else
-		fprintf(stderr, "Error: %s", strerror(-r->error));
-	fprintf(stderr, opt ? " (%s).\n" : ".\n", opt);
+		snprintf(m->last_error, sizeof(m->last_error), "%s%s", strerror(-r->error), paren);
+	errorf("%s%s", m->context ? m->context : "", m->last_error);
 }
 
 int mctl_request(struct mctl *m, struct nl_msg *msg, mctl_cb cb, void *arg)
@@ -207,7 +258,7 @@ int mctl_request(struct mctl *m, struct nl_msg *msg, mctl_cb cb, void *arg)
 	if (r.error && !m->quiet)
 		report(m, &r, msg);
 	else if (r.interrupted)
-		fprintf(stderr, "Warning: pools changed during the listing; run it again.\n");
+		warnf("pools changed during the listing; run it again");
 	nl_cb_put(nlcb);
 	nlmsg_free(msg);
 	return r.error;
@@ -217,9 +268,13 @@ int mctl_subscribe(struct mctl *m)
 {
 	int ret;
 
+	if (m->borrowed) {
+		errorf("internal error: a shared socket cannot join the \"%s\" group",
+		       MEMOPT_MCGRP_MONITOR);
+		return -EINVAL;
+	}
 	if (m->monitor_grp < 0) {
-		fprintf(stderr, "Error: the memopt family has no \"%s\" multicast group.\n",
-			MEMOPT_MCGRP_MONITOR);
+		errorf("the memopt family has no \"%s\" multicast group", MEMOPT_MCGRP_MONITOR);
 		return -ENOENT;
 	}
 	nl_socket_disable_seq_check(m->sk);
@@ -227,8 +282,8 @@ int mctl_subscribe(struct mctl *m)
 	nl_socket_set_buffer_size(m->sk, 1 << 20, 0);
 	ret = nl_socket_add_membership(m->sk, m->monitor_grp);
 	if (ret) {
-		fprintf(stderr, "Error: cannot join the \"%s\" multicast group: %s.\n",
-			MEMOPT_MCGRP_MONITOR, nl_geterror(ret));
+		errorf("cannot join the \"%s\" multicast group: %s", MEMOPT_MCGRP_MONITOR,
+		       nl_geterror(ret));
 		return -EIO;
 	}
 	return 0;

@@ -11,14 +11,30 @@ struct mctl {
 	int family;
 	int monitor_grp;
 	bool quiet;		/* do not print kernel errors (probes) */
+	bool borrowed;		/* the batch's shared socket: not ours to free */
+	/* Put before kernel errors, e.g. "pools.conf:3: pool frames: " (or NULL). */
+	const char *context;
+	/* The last kernel error, as printed (without "Error: " and @context). */
+	char last_error[320];
 	/* How errors name request attributes: labels[type], e.g. "--size". */
 	const char *const *labels;
 	int n_labels;
 };
 
-/* Connect and resolve the family; prints the error. 0 or -errno. */
+/*
+ * Connect and resolve the family; prints the error (-ENOENT: the module is
+ * not loaded). 0 or -errno. In batch mode, the batch's shared socket.
+ */
 int mctl_open(struct mctl *m);
+/* The same, always with a socket of its own: for mctl_subscribe(). */
+int mctl_open_events(struct mctl *m);
+/* Close @m's socket (a borrowed one stays open for the next command). */
 void mctl_close(struct mctl *m);
+/*
+ * Batch mode on: from now on mctl_open() lends every command one socket,
+ * opened by the first that needs it; off: close it.
+ */
+void mctl_share(bool on);
 /* A request for @cmd; @flags e.g. NLM_F_DUMP. NULL on ENOMEM. */
 struct nl_msg *mctl_msg(struct mctl *m, uint8_t cmd, int flags);
 

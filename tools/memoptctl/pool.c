@@ -6,7 +6,8 @@
  * and the text renderers below read the same object, so both outputs
  * always say the same thing. Text uses units people read; JSON has exact
  * numbers. Destroying, with its wait for the pool to be freed, is in
- * destroy.c.
+ * destroy.c. The options of create and set are the settings of
+ * settings.c, which pool files (apply.c) share.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@
 #include "nl.h"
 #include "pool.h"
 #include "print.h"
+#include "settings.h"
 #include "units.h"
 
 /* "64 blocks, 256 KiB" */
@@ -196,139 +198,51 @@ const char *const pool_select_labels[] = {
 };
 const int n_pool_select_labels = ARRAY_SIZE(pool_select_labels);
 
-/* Options of create and set. */
+/* Options of create and set: a name, and the settings given. */
 struct limits {
 	const char *name;
-	uint64_t size, min, max, watermark, leak_age, uid, gid, mode, growth, growth_window;
-	bool has_min, has_max, has_watermark, has_leak_age, has_uid, has_gid, has_mode;
-	bool has_growth, has_growth_window;
+	struct pool_settings s;
 };
 
-/* A user or group: a number, or a name from the user or group database. */
-static int parse_owner(const char *s, bool group, uint64_t *id)
+void pool_settings_put(struct nl_msg *msg, const struct pool_settings *s, unsigned int mask)
 {
-	if (!parse_uint(s, UINT32_MAX - 1, id))
-		return 0;
-	if (group) {
-		struct group *gr = getgrnam(s);
+	int f;
 
-		if (gr)
-			*id = gr->gr_gid;
-		return gr ? 0 : -ENOENT;
+	for (f = 0; f < SF_COUNT; f++) {
+		if (!(mask & s->given & SF_BIT(f)))
+			continue;
+		if (f == SF_GROWTH)
+			nla_put_u64(msg, pool_field_attr(f), s->v[f]);
+		else
+			nla_put_u32(msg, pool_field_attr(f), (uint32_t)s->v[f]);
 	}
-	struct passwd *pw = getpwnam(s);
-
-	if (pw)
-		*id = pw->pw_uid;
-	return pw ? 0 : -ENOENT;
-}
-
-/* Permission bits in octal: "660", "0640". */
-static int parse_mode(const char *s, uint64_t *mode)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || strspn(s, "01234567") != strlen(s))
-		return -EINVAL;
-	v = strtoul(s, &end, 8);
-	if (v > 0777)
-		return -ERANGE;
-	*mode = v;
-	return 0;
 }
 
 static void fill_limits(struct nl_msg *msg, void *arg)
 {
 	struct limits *l = arg;
 
-	if (l->has_min)
-		nla_put_u32(msg, MEMOPT_A_POOL_MIN, l->min);
-	if (l->has_max)
-		nla_put_u32(msg, MEMOPT_A_POOL_MAX, l->max);
-	if (l->has_watermark)
-		nla_put_u32(msg, MEMOPT_A_POOL_WATERMARK, l->watermark);
-	if (l->has_leak_age)
-		nla_put_u32(msg, MEMOPT_A_POOL_LEAK_AGE, l->leak_age);
-	if (l->has_uid)
-		nla_put_u32(msg, MEMOPT_A_POOL_UID, l->uid);
-	if (l->has_gid)
-		nla_put_u32(msg, MEMOPT_A_POOL_GID, l->gid);
-	if (l->has_mode)
-		nla_put_u32(msg, MEMOPT_A_POOL_MODE, l->mode);
-	if (l->has_growth)
-		nla_put_u64(msg, MEMOPT_A_POOL_GROWTH, l->growth);
-	if (l->has_growth_window)
-		nla_put_u32(msg, MEMOPT_A_POOL_GROWTH_WINDOW, l->growth_window);
+	pool_settings_put(msg, &l->s, SF_ALL & ~SF_BIT(SF_SIZE));
 }
 
-/* The options that only create takes; EXIT_USAGE (reported) or 0. */
-static int parse_create_only(int c, const char *arg, bool create, struct limits *l)
+/* getopt_long() values of the settings' options: OPT_FIELD + the field. */
+#define OPT_FIELD	0x100
+
+/* One option of create or set; 0, or EXIT_USAGE (reported). */
+static int parse_limit(int c, const char *arg, bool create, struct limits *l)
 {
-	if (!create)
+	char err[160];
+
+	if (!create && (c == 'n' || c == OPT_FIELD + SF_SIZE))
 		return usage_error("pool", c == 'n' ? "a pool's name cannot be changed" :
 					    "a pool's block size cannot be changed");
 	if (c == 'n') {
 		l->name = arg;
 		return 0;
 	}
-	if (parse_size(arg, &l->size) || l->size > UINT32_MAX)
-		return usage_error("pool", "--size \"%s\" is not a size (4096, 4k, 64K, 2M)", arg);
+	if (pool_field_parse(c - OPT_FIELD, arg, true, &l->s, err, sizeof(err)))
+		return usage_error("pool", "%s", err);
 	return 0;
-}
-
-/* The growth detector's options; EXIT_USAGE (reported) or 0. */
-static int parse_growth(int c, const char *arg, struct limits *l)
-{
-	if (c == 'G') {
-		if (parse_size(arg, &l->growth))
-			return usage_error("pool", "--growth \"%s\" is not a size (64k, 16M, 0 for off)",
-					   arg);
-		l->has_growth = true;
-		return 0;
-	}
-	if (parse_duration(arg, &l->growth_window) || l->growth_window > UINT32_MAX)
-		return usage_error("pool", "--growth-window \"%s\" is not a duration (90, 30s, 5m, 2h)",
-				   arg);
-	l->has_growth_window = true;
-	return 0;
-}
-
-/* The other options; EXIT_USAGE (reported) or 0. */
-static int parse_limit(int c, const char *arg, struct limits *l)
-{
-	switch (c) {
-	case 'm':
-		l->has_min = !parse_uint(arg, UINT32_MAX, &l->min);
-		return l->has_min ? 0 :
-		       usage_error("pool", "--min \"%s\" is not a number of blocks", arg);
-	case 'M':
-		l->has_max = !parse_uint(arg, UINT32_MAX, &l->max);
-		return l->has_max ? 0 :
-		       usage_error("pool", "--max \"%s\" is not a number of blocks", arg);
-	case 'w':
-		l->has_watermark = !parse_uint(arg, 100, &l->watermark);
-		return l->has_watermark ? 0 :
-		       usage_error("pool", "--watermark \"%s\" is not a percentage (0-100)", arg);
-	case 'a':
-		l->has_leak_age = !parse_duration(arg, &l->leak_age) && l->leak_age <= UINT32_MAX;
-		return l->has_leak_age ? 0 :
-		       usage_error("pool", "--leak-age \"%s\" is not a duration (90, 30s, 5m, 2h, 1d)",
-				   arg);
-	case 'u':
-		l->has_uid = !parse_owner(arg, false, &l->uid);
-		return l->has_uid ? 0 :
-		       usage_error("pool", "--uid \"%s\" is no user name or number", arg);
-	case 'g':
-		l->has_gid = !parse_owner(arg, true, &l->gid);
-		return l->has_gid ? 0 :
-		       usage_error("pool", "--gid \"%s\" is no group name or number", arg);
-	default:	/* 'o' */
-		l->has_mode = !parse_mode(arg, &l->mode);
-		return l->has_mode ? 0 :
-		       usage_error("pool", "--mode \"%s\" is not octal permission bits (0 to 0777)",
-				   arg);
-	}
 }
 
 /* Parse create/set options into @l; returns 0 or EXIT_USAGE (reported). */
@@ -336,39 +250,33 @@ static int parse_limits(int argc, char **argv, const char *cmd, bool create, str
 {
 	static const struct option lopts[] = {
 		{ "name", required_argument, NULL, 'n' },
-		{ "size", required_argument, NULL, 's' },
-		{ "min", required_argument, NULL, 'm' },
-		{ "max", required_argument, NULL, 'M' },
-		{ "watermark", required_argument, NULL, 'w' },
-		{ "leak-age", required_argument, NULL, 'a' },
-		{ "growth", required_argument, NULL, 'G' },
-		{ "growth-window", required_argument, NULL, 'W' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "gid", required_argument, NULL, 'g' },
-		{ "mode", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, OPT_FIELD + SF_SIZE },
+		{ "min", required_argument, NULL, OPT_FIELD + SF_MIN },
+		{ "max", required_argument, NULL, OPT_FIELD + SF_MAX },
+		{ "watermark", required_argument, NULL, OPT_FIELD + SF_WATERMARK },
+		{ "leak-age", required_argument, NULL, OPT_FIELD + SF_LEAK_AGE },
+		{ "growth", required_argument, NULL, OPT_FIELD + SF_GROWTH },
+		{ "growth-window", required_argument, NULL, OPT_FIELD + SF_GROWTH_WINDOW },
+		{ "uid", required_argument, NULL, OPT_FIELD + SF_UID },
+		{ "gid", required_argument, NULL, OPT_FIELD + SF_GID },
+		{ "mode", required_argument, NULL, OPT_FIELD + SF_MODE },
 		{ NULL, 0, NULL, 0 }
 	};
+	char what[32];
 	int c, ret;
 
-	optind = 1;
-	opterr = 0;
+	snprintf(what, sizeof(what), "pool %s", cmd);
+	getopt_reset();
 	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
-		if (c == 'n' || c == 's')
-			ret = parse_create_only(c, optarg, create, l);
-		else if (c == 'G' || c == 'W')
-			ret = parse_growth(c, optarg, l);
-		else if (c != '?' && c != ':')
-			ret = parse_limit(c, optarg, l);
-		else if (c == ':')
-			ret = option_error("pool", NULL, c, argv[optind - 1]);
+		if (c == '?' || c == ':')
+			ret = option_error("pool", what, c, getopt_arg(argc, argv));
 		else
-			ret = usage_error("pool", "unknown option \"%s\" for \"pool %s\"",
-					  argv[optind - 1], cmd);
+			ret = parse_limit(c, optarg, create, l);
 		if (ret)
 			return ret;
 	}
 	if (optind < argc)
-		return usage_error("pool", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("pool", argv[optind]);
 	return 0;
 }
 
@@ -399,7 +307,7 @@ static int pool_create(struct mctl *m, int argc, char **argv)
 	ret = parse_limits(argc, argv, "create", true, &l);
 	if (ret)
 		return ret;
-	if (!l.size)
+	if (!(l.s.given & SF_BIT(SF_SIZE)))
 		return usage_error("pool", "pool create needs --size");
 	if (mctl_open(m))
 		return EXIT_FAIL;
@@ -410,8 +318,7 @@ static int pool_create(struct mctl *m, int argc, char **argv)
 		return EXIT_FAIL;
 	if (l.name)
 		nla_put_string(msg, MEMOPT_A_POOL_NAME, l.name);
-	nla_put_u32(msg, MEMOPT_A_POOL_BLOCK_SIZE, (uint32_t)l.size);
-	fill_limits(msg, &l);
+	pool_settings_put(msg, &l.s, SF_ALL);
 	out = json_object_new_array();
 	ret = mctl_request(m, msg, collect_pools, out);
 	if (!ret && json_object_array_length(out) == 1)
@@ -424,9 +331,8 @@ static int pool_list(struct mctl *m, int argc, char **argv)
 {
 	json_object *out;
 
-	(void)argv;
 	if (argc > 1)
-		return usage_error("pool", "pool list takes no argument");
+		return arg_error("pool", argv[1]);
 	if (mctl_open(m))
 		return EXIT_FAIL;
 	out = json_object_new_array();
@@ -446,12 +352,6 @@ static int pool_list(struct mctl *m, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static bool limits_given(const struct limits *l)
-{
-	return l->has_min || l->has_max || l->has_watermark || l->has_leak_age || l->has_uid ||
-	       l->has_gid || l->has_mode || l->has_growth || l->has_growth_window;
-}
-
 /* show and set: "pool CMD NAME|ID [options]" */
 static int pool_one(struct mctl *m, int argc, char **argv, const char *cmd)
 {
@@ -460,17 +360,19 @@ static int pool_one(struct mctl *m, int argc, char **argv, const char *cmd)
 	json_object *out;
 	int ret;
 
+	if (argc >= 2 && is_global_option(argv[1]))
+		return arg_error("pool", argv[1]);
 	if (argc < 2 || argv[1][0] == '-')
 		return usage_error("pool", "pool %s needs a pool name or id", cmd);
 	if (set) {
 		ret = parse_limits(argc - 1, argv + 1, cmd, false, &l);
 		if (ret)
 			return ret;
-		if (!limits_given(&l))
+		if (!l.s.given)
 			return usage_error("pool",
 					   "pool set needs --min, --max, --watermark, --leak-age, --growth, --growth-window, --uid, --gid or --mode");
 	} else if (argc > 2) {
-		return usage_error("pool", "unexpected argument \"%s\"", argv[2]);
+		return arg_error("pool", argv[2]);
 	}
 	if (mctl_open(m))
 		return EXIT_FAIL;
@@ -499,12 +401,15 @@ static void pool_usage(FILE *f)
 		"                               [--growth-window DURATION] [--uid USER]\n"
 		"                               [--gid GROUP] [--mode MODE]\n"
 		"       memoptctl pool destroy POOL [--wait] [--timeout DURATION]\n"
-		"POOL is a pool's name or id. SIZE: 4096, 4k, 64K, 2M (block sizes: a multiple\n"
-		"of the page size, at most 4M). DURATION: 90, 30s, 5m, 2h, 1d; a leak age or\n"
-		"growth of 0 turns that detector off. USER and GROUP: names or numbers (default:\n"
-		"yours). MODE: octal, like a file's (default 0660); allocating from a pool\n"
-		"needs write permission. destroy --wait waits until the pool's last buffer is\n"
-		"gone (exit 4 when --timeout passes first).\n");
+		"\"memoptctl pool\" alone is \"pool list\". POOL is a pool's name or id.\n"
+		"SIZE: 4096, 4k, 64K, 2M; the units b, k, kb, kib, m, mb, mib, g, gb, gib (any\n"
+		"case) are powers of 1024. A block size is a multiple of the page size, at\n"
+		"most 4M. DURATION: 90, 30s, 5m, 2h, 1d (units in lower case); a leak age or\n"
+		"growth of 0 turns that detector off. USER and GROUP: names or numbers\n"
+		"(default: yours). MODE: octal, like a file's (default 0660); allocating from a\n"
+		"pool needs write permission. destroy --wait waits until the pool's last\n"
+		"buffer is gone; SIGINT or SIGTERM end the wait (exit 0). --timeout (1s to 7d;\n"
+		"it implies --wait) gives up after DURATION with exit 4.\n");
 }
 
 int do_pool(int argc, char **argv)
@@ -517,9 +422,11 @@ int do_pool(int argc, char **argv)
 		pool_usage(stdout);
 		return EXIT_OK;
 	}
+	if (is_global_option(cmd))
+		return arg_error("pool", cmd);
 	if (strcmp(cmd, "create") && strcmp(cmd, "list") && strcmp(cmd, "show") &&
 	    strcmp(cmd, "set") && strcmp(cmd, "destroy")) {
-		fprintf(stderr, "Error: unknown command \"%s\" for object \"pool\".\n", cmd);
+		errorf("unknown command \"%s\" for object \"pool\"", cmd);
 		pool_usage(stderr);
 		return EXIT_USAGE;
 	}

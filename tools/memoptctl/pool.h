@@ -8,6 +8,7 @@
 
 struct mctl;
 struct nl_msg;
+struct pool_settings;
 
 /* How kernel errors name the attributes of requests about one pool. */
 extern const char *const pool_select_labels[];
@@ -23,6 +24,9 @@ void print_pool(json_object *p);
  */
 int pool_request(struct mctl *m, uint8_t cmd, const char *sel,
 		 void (*fill)(struct nl_msg *, void *), void *farg, json_object *out);
+
+/* Put the settings of @s that are given and in @mask (SF_BIT()s). */
+void pool_settings_put(struct nl_msg *msg, const struct pool_settings *s, unsigned int mask);
 
 /* memoptctl pool destroy POOL [--wait] [--timeout DURATION] */
 int pool_destroy(struct mctl *m, int argc, char **argv);

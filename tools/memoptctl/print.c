@@ -4,11 +4,52 @@
  * aligned tables. See print.h.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "print.h"
+
+static char where[4096];
+static unsigned long errors;
+
+void error_where(const char *w)
+{
+	snprintf(where, sizeof(where), "%s", w ? w : "");
+}
+
+unsigned long error_count(void)
+{
+	return errors;
+}
+
+static void vreport(const char *kind, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", kind, where);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, ".\n");
+}
+
+void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	errors++;
+	va_start(ap, fmt);
+	vreport("Error", fmt, ap);
+	va_end(ap);
+}
+
+void warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("Warning", fmt, ap);
+	va_end(ap);
+}
 
 json_object *jget(json_object *o, const char *key)
 {
@@ -168,14 +209,13 @@ int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void 
 	int err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, path,
-			strerror(ENAMETOOLONG));
+		errorf("cannot write %s\"%s\": %s", what, path, strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
 	}
 	f = fopen(tmp, "w");
 	if (!f) {
 		err = errno;
-		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, tmp, strerror(err));
+		errorf("cannot write %s\"%s\": %s", what, tmp, strerror(err));
 		return -err;
 	}
 	fill(f, arg);
@@ -186,7 +226,7 @@ int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void 
 	if (!err && rename(tmp, path))
 		err = errno;
 	if (err) {
-		fprintf(stderr, "Error: cannot write %s\"%s\": %s.\n", what, path, strerror(err));
+		errorf("cannot write %s\"%s\": %s", what, path, strerror(err));
 		unlink(tmp);
 		return -err;
 	}

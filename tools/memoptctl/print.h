@@ -61,6 +61,18 @@ const char *join_strings(json_object *arr, const char *empty, char *buf, size_t 
 int write_atomic(const char *path, const char *what, void (*fill)(FILE *f, void *arg),
 		 void *arg);
 
+/*
+ * Errors and warnings, on standard error: "Error: <where><message>." where
+ * <where> is what error_where() last set ("" by default; batch mode sets
+ * "FILE:LINE: " for each line it runs). @fmt has no final period.
+ */
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set the prefix of errors and warnings (copied; NULL for none). */
+void error_where(const char *where);
+/* How many errors errorf() has printed so far. */
+unsigned long error_count(void);
+
 /* A buffer for one cell of a row being built (see table_row). */
 #define CELL_LEN 64
 

@@ -83,8 +83,7 @@ static int proc_parse(int argc, char **argv, struct proc_opts *o)
 	uint64_t v;
 	int c, bad;
 
-	optind = 1;
-	opterr = 0;
+	getopt_reset();
 	while ((c = getopt_long(argc, argv, "+:", lopts, NULL)) != -1) {
 		if (c == 'P') {
 			o->pool = optarg;
@@ -95,11 +94,11 @@ static int proc_parse(int argc, char **argv, struct proc_opts *o)
 		} else if (c == 's') {
 			o->sort = optarg;
 		} else {
-			return option_error("proc", "proc", c, argv[optind - 1]);
+			return option_error("proc", "proc", c, getopt_arg(argc, argv));
 		}
 	}
 	if (optind < argc)
-		return usage_error("proc", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("proc", argv[optind]);
 	if (!o->sort)
 		return 0;
 	probe = json_object_new_array();
@@ -153,7 +152,7 @@ int do_proc(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 0 && argv[0][0] != '-' && strcmp(argv[0], "list")) {
-		fprintf(stderr, "Error: unknown command \"%s\" for object \"proc\".\n", argv[0]);
+		errorf("unknown command \"%s\" for object \"proc\"", argv[0]);
 		proc_usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memoptctl stats [POOL] [--watch DURATION] [--format text|json|prometheus]
- *                 [--output FILE]
+ * memoptctl stats [POOL] [-w|--watch DURATION]
+ *                 [-f|--format text|json|prometheus] [-o|--output FILE]
  *
  * Every figure of each pool (or of POOL), the derived memory efficiency
  * and fragmentation, and totals across the pools. The document is one
@@ -205,15 +205,14 @@ static int stats_parse(int argc, char **argv, struct stats_opts *so)
 	int c;
 
 	so->format = opts.json ? FMT_JSON : FMT_TEXT;
-	optind = 0;	/* 0, not 1: glibc then forgets main()'s "+" (no permuting) */
-	opterr = 0;
+	getopt_reset();
 	/* Options may follow POOL: no "+", getopt permutes. */
 	while ((c = getopt_long(argc, argv, ":w:f:o:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			if (parse_duration(optarg, &so->watch) || !so->watch ||
-			    so->watch > 86400 * 7)
-				return usage_error("stats", "--watch \"%s\" is not a duration (2, 30s, 5m)",
+			    so->watch > WAIT_MAX_S)
+				return usage_error("stats", "--watch \"%s\" is not a duration from 1s to 7d (2, 30s, 5m)",
 						   optarg);
 			break;
 		case 'f':
@@ -231,25 +230,26 @@ static int stats_parse(int argc, char **argv, struct stats_opts *so)
 			so->output = optarg;
 			break;
 		default:
-			return option_error("stats", "stats", c, argv[optind - 1]);
+			return option_error("stats", "stats", c, getopt_arg(argc, argv));
 		}
 	}
 	if (optind < argc)
 		so->pool = argv[optind++];
 	if (optind < argc)
-		return usage_error("stats", "unexpected argument \"%s\"", argv[optind]);
+		return arg_error("stats", argv[optind]);
 	return 0;
 }
 
 static void stats_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: memoptctl stats [POOL] [--watch DURATION] [--format text|json|prometheus]\n"
-		"                       [--output FILE]\n"
+		"Usage: memoptctl stats [POOL] [-w|--watch DURATION]\n"
+		"                       [-f|--format text|json|prometheus] [-o|--output FILE]\n"
 		"Every figure of every pool (or of POOL), memory efficiency (requested / held\n"
-		"bytes), fragmentation (stranded / held bytes) and totals. --watch repeats until\n"
-		"interrupted; --output replaces FILE atomically each time (node_exporter's\n"
-		"textfile collector).\n");
+		"bytes), fragmentation (stranded / held bytes) and totals. --watch repeats every\n"
+		"DURATION (1s to 7d: 2, 30s, 5m) until SIGINT or SIGTERM (exit 0); --output\n"
+		"replaces FILE atomically each time (node_exporter's textfile collector).\n"
+		"Options may come before or after POOL.\n");
 }
 
 int do_stats(int argc, char **argv)
@@ -276,7 +276,7 @@ int do_stats(int argc, char **argv)
 		ret = stats_once(&m, &so);
 	}
 	if (!ret && w < 0 && w != -EINTR) {
-		fprintf(stderr, "Error: waiting: %s.\n", strerror(-w));
+		errorf("waiting: %s", strerror(-w));
 		ret = w;
 	}
 	mctl_close(&m);

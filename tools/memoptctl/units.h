@@ -6,12 +6,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "4096", "4k", "64K", "2M", "1G", "16KiB": bytes (binary units). */
+/*
+ * "4096", "4k", "64K", "2M", "1G", "16KiB", "8b": bytes. Units, in any case:
+ * b; k, kb, kib; m, mb, mib; g, gb, gib, each a power of 1024.
+ */
 int parse_size(const char *s, uint64_t *bytes);
 /* A decimal integer within [0, max]. */
 int parse_uint(const char *s, uint64_t max, uint64_t *v);
-/* "30", "30s", "5m", "2h", "1d": seconds. */
+/*
+ * "30", "30s", "5m", "2h", "1d": seconds. The units are lower case only;
+ * "ms" is parse_duration_ms()'s.
+ */
 int parse_duration(const char *s, uint64_t *seconds);
+/* The longest --watch and --timeout: 7 days (the shortest is 1 s). */
+#define WAIT_MAX_S	(7 * 86400ULL)
+
 /* "1500ms", "30", "30s", "5m", "2h", "1d": milliseconds. */
 int parse_duration_ms(const char *s, uint64_t *ms);
 /* "4 KiB", "1.5 MiB", "512 B": for people; exact numbers go to JSON. */

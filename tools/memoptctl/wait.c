@@ -15,6 +15,8 @@
 
 static volatile sig_atomic_t stop;
 static sigset_t wait_mask;	/* the mask while waiting: stop signals open */
+static sigset_t saved_mask;	/* the mask before stop_catch() */
+static struct sigaction saved_int, saved_term;
 static bool catching;
 
 static void on_stop(int sig)
@@ -29,17 +31,31 @@ void stop_catch(void)
 	sigset_t block;
 
 	memset(&sa, 0, sizeof(sa));
+	if (catching)
+		return;
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, &saved_int);
+	sigaction(SIGTERM, &sa, &saved_term);
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigprocmask(SIG_BLOCK, &block, &saved_mask);
+	wait_mask = saved_mask;
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGTERM);
 	catching = true;
+}
+
+void stop_release(void)
+{
+	if (!catching)
+		return;
+	/* A stop signal pending now is caught here, and counts. */
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	sigaction(SIGINT, &saved_int, NULL);
+	sigaction(SIGTERM, &saved_term, NULL);
+	catching = false;
 }
 
 bool stop_requested(void)

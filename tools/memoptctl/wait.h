@@ -12,6 +12,11 @@
  * stop_requested() says so.
  */
 void stop_catch(void);
+/*
+ * Undo stop_catch() (batch mode, between commands): a stop signal that came
+ * meanwhile still makes stop_requested() true.
+ */
+void stop_release(void);
 bool stop_requested(void);
 /*
  * Wait until @fd is readable (no fd when @fd < 0), @timeout_ms passed (-1:

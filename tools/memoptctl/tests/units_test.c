@@ -63,6 +63,17 @@ int main(void)
 	size_ok("1G", 1ULL << 30);
 	size_ok("16KiB", 16384);
 	size_ok("0", 0);
+	/* Every unit is a power of 1024, in any case; "b" is bytes. */
+	size_ok("8b", 8);
+	size_ok("8B", 8);
+	size_ok("1kb", 1024);
+	size_ok("1KB", 1024);
+	size_ok("1kiB", 1024);
+	size_ok("3mb", 3 << 20);
+	size_ok("2Mib", 2 << 20);
+	size_ok("1gb", 1ULL << 30);
+	size_bad("1tb", -EINVAL);
+	size_bad("1kbit", -EINVAL);
 	size_bad("", -EINVAL);
 	size_bad("k", -EINVAL);
 	size_bad("-4k", -EINVAL);
@@ -84,6 +95,14 @@ int main(void)
 	check(parse_duration("2h", &v) == 0 && v == 7200, "duration parses", "2h");
 	check(parse_duration("1d", &v) == 0 && v == 86400, "duration parses", "1d");
 	check(parse_duration("5min", &v) == -EINVAL, "duration refused", "5min");
+	check(parse_duration("30s", &v) == 0 && v == 30, "duration parses", "30s");
+	/* Duration units are lower case only. */
+	check(parse_duration("5M", &v) == -EINVAL, "an upper-case duration unit refused", "5M");
+	check(parse_duration("2H", &v) == -EINVAL, "an upper-case duration unit refused", "2H");
+	check(parse_duration("1D", &v) == -EINVAL, "an upper-case duration unit refused", "1D");
+	check(parse_duration("30S", &v) == -EINVAL, "an upper-case duration unit refused", "30S");
+	check(parse_duration("1h30m", &v) == -EINVAL, "one unit only", "1h30m");
+	check(parse_duration("7d", &v) == 0 && v == WAIT_MAX_S, "7d is the longest wait", "7d");
 
 	fmt(4096, "4 KiB");
 	fmt(65536, "64 KiB");
@@ -106,6 +125,7 @@ int main(void)
 	check(parse_duration_ms("5m", &v) == 0 && v == 300000, "ms duration parses", "5m");
 	check(parse_duration_ms("ms", &v) == -EINVAL, "ms duration refused", "ms");
 	check(parse_duration_ms("1.5s", &v) == -EINVAL, "ms duration refused", "1.5s");
+	check(parse_duration_ms("500MS", &v) == -EINVAL, "ms in upper case refused", "500MS");
 
 	pct(0.07, "7.0%");
 	pct(1, "100.0%");
