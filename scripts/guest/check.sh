@@ -37,14 +37,6 @@ t_expect_rc 2 "an unknown command is a usage error" memoptctl module bogus
 t_expect_rc 2 "no object is a usage error" memoptctl
 t_end
 
-# has OUTPUT_FILE PATTERN: grep -E for PATTERN, showing the file on failure.
-has() {
-	grep -qE -- "$2" "$1" && return 0
-	echo "no line matches /$2/ in:"
-	cat "$1"
-	return 1
-}
-
 memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 
 t_begin memoptctl-pool

@@ -10,30 +10,6 @@
 # Sourced: results go through lib.sh's helpers, failures into MEMOPT_FAILED.
 command -v t_begin >/dev/null 2>&1 || . /memopt/lib.sh
 
-# has FILE PATTERN: grep -E for PATTERN, showing the file on failure.
-has() {
-	grep -qE -- "$2" "$1" && return 0
-	echo "no line matches /$2/ in:"
-	cat "$1"
-	return 1
-}
-
-hasnt() {
-	grep -qE -- "$2" "$1" || return 0
-	echo "a line matches /$2/ in:"
-	cat "$1"
-	return 1
-}
-
-# count_is FILE PATTERN N: exactly N lines match.
-count_is() {
-	c=$(grep -cE -- "$2" "$1")
-	[ "$c" -eq "$3" ] && return 0
-	echo "$c lines match /$2/, wanted $3, in:"
-	cat "$1"
-	return 1
-}
-
 # before FILE PATTERN1 PATTERN2: the first match of 1 comes before the first of 2.
 before() {
 	a=$(grep -nE -- "$2" "$1" | head -n 1 | cut -d: -f1)
@@ -42,17 +18,6 @@ before() {
 	echo "/$2/ (line ${a:-none}) is not before /$3/ (line ${b:-none}) in:"
 	cat "$1"
 	return 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	i=0
-	while ! grep -qE -- "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] && return 1
-		sleep 0.1
-	done
-	return 0
 }
 
 # poll SECONDS PATTERN CMD...: run CMD each second until its output matches.
@@ -79,7 +44,7 @@ hold() {
 	name=$1
 	shift
 	memopt-hold "$@" >/tmp/cl.$name 2>&1 &
-	if ! wait_for /tmp/cl.$name '^ready' 20; then
+	if ! wait_match /tmp/cl.$name '^ready' 20; then
 		echo "memopt-hold $* never got ready:"
 		cat /tmp/cl.$name
 		hold_pid= hold_child=
@@ -120,7 +85,7 @@ i=0
 while [ $i -lt 20 ]; do
 	memoptctl pool create --name cl-sync --size 4k >/dev/null
 	memoptctl pool destroy cl-sync >/dev/null
-	wait_for /tmp/cl.mon 'pool created: cl-sync' 1 && break
+	wait_match /tmp/cl.mon 'pool created: cl-sync' 1 && break
 	i=$((i + 1))
 done
 
@@ -235,7 +200,7 @@ memoptctl stats cl-stat --format prometheus --output /tmp/cl.prom
 t_check "--output writes the file" has /tmp/cl.prom "^memopt_pool_buffers\\{pool=\"cl-stat\""
 memoptctl -j stats cl-stat --watch 1 >/tmp/cl.watch 2>&1 &
 W=$!
-wait_for /tmp/cl.watch '^\{' 10
+wait_match /tmp/cl.watch '^\{' 10
 sleep 2
 kill -INT $W
 wait $W
@@ -409,7 +374,7 @@ t_check "... 3 JSON lines" count_is /tmp/cl.monj \
 	'^\{"event":"pool_(created|destroyed|freed)","time_ms":[0-9]+,"pool":\{"id":[0-9]+,"name":"cl-j[0-9]+"' 3
 t_check "... a destruction among them, not dying" has /tmp/cl.monj \
 	'^\{"event":"pool_destroyed","time_ms":[0-9]+,"pool":\{"id":[0-9]+,"name":"cl-j[0-9]+",.*"dying":false'
-wait_for /tmp/cl.mon "pool freed: cl-d2" 10
+wait_match /tmp/cl.mon "pool freed: cl-d2" 10
 kill -TERM $CL_MON
 wait $CL_MON
 rc=$?

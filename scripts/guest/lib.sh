@@ -114,3 +114,44 @@ kmemleak_scan() {
 	echo scan >/sys/kernel/debug/kmemleak || return 1
 	cat /sys/kernel/debug/kmemleak
 }
+
+# Checks of a command's output saved in a file, for t_check: each shows the
+# file when it fails. PATTERN is an extended regular expression (grep -E).
+
+# has FILE PATTERN: a line of FILE matches.
+has() {
+	grep -qE -- "$2" "$1" && return 0
+	echo "no line matches /$2/ in:"
+	cat "$1"
+	return 1
+}
+
+# hasnt FILE PATTERN: no line of FILE matches.
+hasnt() {
+	grep -qE -- "$2" "$1" || return 0
+	echo "a line matches /$2/ in:"
+	cat "$1"
+	return 1
+}
+
+# count_is FILE PATTERN N: exactly N lines match.
+count_is() {
+	local c
+	c=$(grep -cE -- "$2" "$1")
+	[ "$c" -eq "$3" ] && return 0
+	echo "$c lines match /$2/, wanted $3, in:"
+	cat "$1"
+	return 1
+}
+
+# wait_match FILE PATTERN SECONDS: wait until a line of FILE (which need
+# not exist yet) matches, checking every 0.1 s; fails after SECONDS.
+wait_match() {
+	local i=0
+	while ! grep -qE -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $(($3 * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}

@@ -19,9 +19,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/memopt.h>
+
+#include "bench.h"
+
+/* The prefix of common.c's messages (this program prints its own). */
+const char *const bench_name = "accounting";
 
 #define PARAM "/sys/module/memopt/parameters/accounting"
 
@@ -67,14 +71,6 @@ static int set_or_fail(int on)
 	return ret;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int alloc_free(int fd, const struct memopt_pool_lookup *l, int cycle)
 {
 	struct memopt_alloc a = { .pool_id = l->pool_id, .size = l->block_size };
@@ -114,19 +110,6 @@ static double run(int fd, const struct memopt_pool_lookup *l, int cycle, int n)
 			exit(1);
 		}
 	return (now_ns() - t0) / n;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)

@@ -27,39 +27,27 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/dma-heap.h>
 #include <linux/memopt.h>
 #include <linux/udmabuf.h>
 
-#define PAGE		4096UL
-#define MAX_SIZES	8
-#define MAX_REPS	64
+#include "bench.h"
+
+const char *const bench_name = "cycle";
 
 struct peer {
 	const char *name;
 	const char *dev;	/* the device it needs, or NULL */
 	int (*cycle)(struct peer *pe, int s, size_t size);
-	int selected;
 	int fd;			/* the open device */
 	char why[128];		/* why it is skipped; "" when it runs */
 	double ns[MAX_SIZES][MAX_REPS];
-};
-
-struct opts {
-	const char *prefix;
-	size_t sizes[MAX_SIZES];
-	long iters[MAX_SIZES];
-	int nsizes, reps;
-	long base;		/* iterations at 4 KiB */
 };
 
 /* memopt: the pool of each size. */
@@ -68,18 +56,6 @@ static __u32 pool_id[MAX_SIZES];
 /* The failed step of the last cycle and its errno, for the message. */
 static const char *err_step;
 static int err_no;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "cycle: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
 
 static int fail(const char *step)
 {
@@ -182,75 +158,15 @@ static int anon_cycle(struct peer *pe, int s, size_t size)
 
 enum { P_MEMOPT, P_MEMFD, P_DMA_HEAP, P_UDMABUF, P_ANON, NPEERS };
 static struct peer peers[NPEERS] = {
-	{ "memopt", "/dev/memopt", memopt_cycle, 1, -1, "", { { 0 } } },
-	{ "memfd", NULL, memfd_cycle, 1, -1, "", { { 0 } } },
-	{ "dma-heap", "/dev/dma_heap/system", dma_heap_cycle, 1, -1, "", { { 0 } } },
-	{ "udmabuf", "/dev/udmabuf", udmabuf_cycle, 1, -1, "", { { 0 } } },
-	{ "anon", NULL, anon_cycle, 1, -1, "", { { 0 } } },
+	{ "memopt", "/dev/memopt", memopt_cycle, -1, "", { { 0 } } },
+	{ "memfd", NULL, memfd_cycle, -1, "", { { 0 } } },
+	{ "dma-heap", "/dev/dma_heap/system", dma_heap_cycle, -1, "", { { 0 } } },
+	{ "udmabuf", "/dev/udmabuf", udmabuf_cycle, -1, "", { { 0 } } },
+	{ "anon", NULL, anon_cycle, -1, "", { { 0 } } },
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts @v. */
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* "4k" for 4096, "16m" for 16 MiB: the pool name suffix. */
-static void size_label(char *buf, size_t len, size_t size)
-{
-	static const char units[] = "kmgt";
-	int u = -1;
-
-	while (u < 3 && size % 1024 == 0) {
-		size /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%zu%c", size, units[u]);
-}
-
-/* Bytes with an optional k, m or g; 0 unless a positive multiple of 4 KiB. */
-static size_t parse_size(const char *s)
-{
-	static const char units[] = "kmg";
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	const char *u = strchr(units, *end | 0x20);
-
-	if (*end && u) {
-		v <<= 10 * (u - units + 1);
-		end++;
-	}
-	return end == s || *end || *s == '-' || !v || v % PAGE ? 0 : v;
-}
-
-/*
- * Iterations for @size: @base at 4 KiB, fewer for bigger sizes, as the cost
- * of an iteration grows with its pages: with the default 2000, 500 at 64k,
- * 38 at 1m, 5 at 16m (0.1 to 0.5 s per peer and repetition under TCG).
- */
-static long iters_for(long base, size_t size)
-{
-	long n = base * 5 / (4 + (long)(size / PAGE));
-
-	n = n > base / 400 ? n : base / 400;
-	return n > 1 ? n : 1;
-}
+/* The peers to run: all but for --peers. */
+static int selected[NPEERS] = { 1, 1, 1, 1, 1 };
 
 static void usage(FILE *f)
 {
@@ -274,90 +190,14 @@ static void usage(FILE *f)
 		MAX_REPS);
 }
 
-static void parse_sizes(struct opts *o, char *list)
+static const char *peer_name(int i)
 {
-	char *t;
-
-	for (o->nsizes = 0; (t = strtok(list, ",")); list = NULL) {
-		if (o->nsizes < MAX_SIZES)
-			o->sizes[o->nsizes] = parse_size(t);
-		if (o->nsizes == MAX_SIZES || !o->sizes[o->nsizes++]) {
-			fprintf(stderr, "cycle: bad --sizes %s (at most %d multiples of 4k)\n",
-				t, MAX_SIZES);
-			exit(2);
-		}
-	}
+	return peers[i].name;
 }
 
-static void parse_peers(char *list)
-{
-	char *t;
-	int i;
-
-	for (i = 0; i < NPEERS; i++)
-		peers[i].selected = 0;
-	for (; (t = strtok(list, ",")); list = NULL) {
-		for (i = 0; i < NPEERS && strcmp(t, peers[i].name); i++)
-			;
-		if (i == NPEERS) {
-			fprintf(stderr, "cycle: unknown peer %s\n", t);
-			exit(2);
-		}
-		peers[i].selected = 1;
-	}
-}
-
-static void parse_args(struct opts *o, int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{ "pool-prefix", required_argument, NULL, 'p' },
-		{ "sizes", required_argument, NULL, 's' },
-		{ "peers", required_argument, NULL, 'P' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'n' },
-		{ "smoke", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char def[] = "4k,64k,1m,16m";
-	int c;
-
-	parse_sizes(o, def);
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->prefix = optarg;
-			break;
-		case 's':
-			parse_sizes(o, optarg);
-			break;
-		case 'P':
-			parse_peers(optarg);
-			break;
-		case 'r':
-			o->reps = atoi(optarg);
-			break;
-		case 'n':
-			o->base = atol(optarg);
-			break;
-		case 'S':
-			o->reps = 2;
-			o->base = 10;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(2);
-		}
-	}
-	if (optind < argc || o->reps < 1 || o->reps > MAX_REPS || o->base < 1 ||
-	    strlen(o->prefix) + 8 > MEMOPT_POOL_NAME_SIZE) {
-		usage(stderr);
-		exit(2);
-	}
-}
+static const struct bench_cli cli = {
+	.usage = usage, .npeers = NPEERS, .peer_name = peer_name, .selected = selected,
+};
 
 /* Open @pe's device; a missing device skips the peer. */
 static void open_peer(struct peer *pe)
@@ -372,26 +212,6 @@ static void open_peer(struct peer *pe)
 	snprintf(pe->why, sizeof(pe->why), "%s: %s", pe->dev, strerror(errno));
 }
 
-static void lookup_pools(const struct opts *o, int fd)
-{
-	struct memopt_pool_lookup l;
-	char label[16];
-	int s;
-
-	for (s = 0; s < o->nsizes; s++) {
-		memset(&l, 0, sizeof(l));
-		size_label(label, sizeof(label), o->sizes[s]);
-		snprintf(l.name, sizeof(l.name), "%s%s", o->prefix, label);
-		if (ioctl(fd, MEMOPT_IOC_POOL_LOOKUP, &l))
-			die("memopt: pool %s: %s (create the pools first: see --help)",
-			    l.name, strerror(errno));
-		if (o->sizes[s] % l.block_size)
-			die("memopt: pool %s: block size %u does not divide %zu",
-			    l.name, l.block_size, o->sizes[s]);
-		pool_id[s] = l.pool_id;
-	}
-}
-
 /* ns per iteration of @n cycles. */
 static double run(struct peer *pe, int s, size_t size, long n)
 {
@@ -404,10 +224,16 @@ static double run(struct peer *pe, int s, size_t size, long n)
 	return (now_ns() - t0) / n;
 }
 
-static void bench_size(struct opts *o, int s, struct peer **act, int nact)
+/*
+ * Size @s: a warm-up, then the repetitions, the peers' order rotated. Its
+ * iterations: @o->base at 4 KiB, fewer for bigger sizes, as the cost of an
+ * iteration grows with its pages: with the default 2000, 500 at 64k, 38 at
+ * 1m, 5 at 16m (0.1 to 0.5 s per peer and repetition under TCG).
+ */
+static void bench_size(struct bench_opts *o, int s, struct peer **act, int nact)
 {
 	size_t size = o->sizes[s];
-	long n = o->iters[s] = iters_for(o->base, size);
+	long n = o->iters[s] = iters_for(o->base, size, 4, 400);
 	int r, j;
 
 	for (j = 0; j < nact; j++)
@@ -417,7 +243,7 @@ static void bench_size(struct opts *o, int s, struct peer **act, int nact)
 			act[(r + j) % nact]->ns[s][r] = run(act[(r + j) % nact], s, size, n);
 }
 
-static void print_peer(const struct opts *o, struct peer *pe, int s)
+static void print_peer(const struct bench_opts *o, struct peer *pe, int s)
 {
 	const struct peer *m = &peers[P_MEMOPT];
 	double v[MAX_REPS], ratio[MAX_REPS];
@@ -435,7 +261,7 @@ static void print_peer(const struct opts *o, struct peer *pe, int s)
 		printf("}");
 		return;
 	}
-	if (!m->selected || m->why[0]) {
+	if (!selected[P_MEMOPT] || m->why[0]) {
 		printf(",\"speedup\":null}");
 		return;
 	}
@@ -444,7 +270,7 @@ static void print_peer(const struct opts *o, struct peer *pe, int s)
 	printf(",\"speedup\":%.4f}", median(ratio, o->reps));
 }
 
-static void print_json(const struct opts *o)
+static void print_json(const struct bench_opts *o)
 {
 	int s, i, first;
 
@@ -454,7 +280,7 @@ static void print_json(const struct opts *o)
 		printf("%s{\"size\":%zu,\"iters\":%ld,\"peers\":{", s ? "," : "",
 		       o->sizes[s], o->iters[s]);
 		for (i = 0, first = 1; i < NPEERS; i++) {
-			if (!peers[i].selected)
+			if (!selected[i])
 				continue;
 			printf("%s", first ? "" : ",");
 			print_peer(o, &peers[i], s);
@@ -467,20 +293,20 @@ static void print_json(const struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .prefix = "bench", .reps = 9, .base = 2000 };
+	struct bench_opts o = { .prefix = "bench", .reps = 9, .base = 2000 };
 	struct peer *act[NPEERS];
 	int i, s, nact = 0;
 
-	parse_args(&o, argc, argv);
+	bench_parse_args(&o, &cli, argc, argv);
 	for (i = 0; i < NPEERS; i++) {
-		if (!peers[i].selected)
+		if (!selected[i])
 			continue;
 		open_peer(&peers[i]);
 		if (!peers[i].why[0])
 			act[nact++] = &peers[i];
 	}
 	if (peers[P_MEMOPT].fd >= 0)
-		lookup_pools(&o, peers[P_MEMOPT].fd);
+		lookup_pools(peers[P_MEMOPT].fd, &o, pool_id);
 	for (s = 0; s < o.nsizes; s++)
 		bench_size(&o, s, act, nact);
 	print_json(&o);

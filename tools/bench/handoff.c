@@ -35,9 +35,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,26 +44,22 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/memopt.h>
 
-#define PAGE		4096UL
+#include "bench.h"
+
+const char *const bench_name = "handoff";
+
 #define RING_MAX	64
-#define MAX_SIZES	8
-#define MAX_REPS	64
 #define SOCKBUF		(4 << 20)
 
 enum { M_RING, M_FD, M_PIPE, M_UNIX, NMODES };
 static const char *const mode_name[NMODES] = { "memopt-ring", "memopt-fd", "pipe", "unix" };
 
 struct opts {
-	const char *prefix;
-	size_t sizes[MAX_SIZES];
-	long iters[MAX_SIZES];
+	struct bench_opts b;		/* b.base: hand-offs at 4 KiB */
 	int ring[MAX_SIZES];
-	int nsizes, reps;
-	long base;			/* hand-offs at 4 KiB */
 	int selected[NMODES];
 	char why[NMODES][128];		/* why a mode is skipped */
 	__u32 pool_id[MAX_SIZES];
@@ -104,33 +98,11 @@ static const struct run *cur;		/* for messages */
 static const char *side = "producer";
 static int pipe_bytes = -1, sndbuf = -1, rcvbuf = -1;
 
-static void die(const char *fmt, ...)
+/* die()'s context: the run, and which side of it. */
+static void where(FILE *f)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "handoff: ");
 	if (cur)
-		fprintf(stderr, "%s, %zu bytes, %s: ", mode_name[cur->mode], cur->size, side);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	if (strcmp(side, "consumer") == 0)
-		_exit(1);
-	exit(1);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void syserr(const char *what)
-{
-	die("%s: %s", what, strerror(errno));
+		fprintf(f, "%s, %zu bytes, %s: ", mode_name[cur->mode], cur->size, side);
 }
 
 static void xclose(int fd, const char *what)
@@ -400,6 +372,7 @@ static void consumer(struct run *r)
 	uint64_t seq;
 
 	side = "consumer";
+	die_in_child = 1;
 	if (session >= 0)
 		xclose(session, "close of /dev/memopt");
 	if (r->mode == M_RING) {
@@ -494,61 +467,6 @@ static double run_mode(struct run *r, long iters)
 	return (t1 - t0) / iters;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts @v. */
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* "4k" for 4096, "16m" for 16 MiB: the pool name suffix. */
-static void size_label(char *buf, size_t len, size_t size)
-{
-	static const char units[] = "kmgt";
-	int u = -1;
-
-	while (u < 3 && size % 1024 == 0) {
-		size /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%zu%c", size, units[u]);
-}
-
-/* Bytes with an optional k, m or g; 0 unless a positive multiple of 4 KiB. */
-static size_t parse_size(const char *s)
-{
-	static const char units[] = "kmg";
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	const char *u = strchr(units, *end | 0x20);
-
-	if (*end && u) {
-		v <<= 10 * (u - units + 1);
-		end++;
-	}
-	return end == s || *end || *s == '-' || !v || v % PAGE ? 0 : v;
-}
-
-/*
- * Hand-offs for @size: @base at 4 KiB, fewer for bigger sizes, as the
- * copying modes' cost grows with the size: with the default 1000, 347 at
- * 64k, 30 at 1m, 10 at 16m (a run of 0.1 to 0.5 s under TCG).
- */
-static long iters_for(long base, size_t size)
-{
-	long n = base * 8 / (7 + (long)(size / PAGE));
-
-	n = n > base / 100 ? n : base / 100;
-	return n > 1 ? n : 1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -573,89 +491,30 @@ static void usage(FILE *f)
 		MAX_REPS, RING_MAX);
 }
 
-static void parse_sizes(struct opts *o, char *list)
+static const char *peer_name(int m)
 {
-	char *t;
-
-	for (o->nsizes = 0; (t = strtok(list, ",")); list = NULL) {
-		if (o->nsizes < MAX_SIZES)
-			o->sizes[o->nsizes] = parse_size(t);
-		if (o->nsizes == MAX_SIZES || !o->sizes[o->nsizes++]) {
-			fprintf(stderr, "handoff: bad --sizes %s (at most %d multiples of 4k)\n",
-				t, MAX_SIZES);
-			exit(2);
-		}
-	}
+	return mode_name[m];
 }
 
-static void parse_modes(struct opts *o, char *list)
+static void ring_option(int val, const char *arg)
 {
-	char *t;
-	int m;
-
-	memset(o->selected, 0, sizeof(o->selected));
-	for (; (t = strtok(list, ",")); list = NULL) {
-		for (m = 0; m < NMODES && strcmp(t, mode_name[m]); m++)
-			;
-		if (m == NMODES) {
-			fprintf(stderr, "handoff: unknown peer %s\n", t);
-			exit(2);
-		}
-		o->selected[m] = 1;
-	}
+	(void)val;
+	ring_opt = atoi(arg);
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pool-prefix", required_argument, NULL, 'p' },
-		{ "sizes", required_argument, NULL, 's' },
-		{ "peers", required_argument, NULL, 'P' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'n' },
+	static const struct option own[] = {
 		{ "ring", required_argument, NULL, 'k' },
-		{ "smoke", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char def[] = "4k,64k,1m,16m";
-	int c;
+	const struct bench_cli cli = {
+		.usage = usage, .npeers = NMODES, .peer_name = peer_name,
+		.selected = o->selected, .own = own, .own_option = ring_option,
+	};
 
-	parse_sizes(o, def);
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->prefix = optarg;
-			break;
-		case 's':
-			parse_sizes(o, optarg);
-			break;
-		case 'P':
-			parse_modes(o, optarg);
-			break;
-		case 'r':
-			o->reps = atoi(optarg);
-			break;
-		case 'n':
-			o->base = atol(optarg);
-			break;
-		case 'k':
-			ring_opt = atoi(optarg);
-			break;
-		case 'S':
-			o->reps = 2;
-			o->base = 10;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(2);
-		}
-	}
-	if (optind < argc || o->reps < 1 || o->reps > MAX_REPS || o->base < 1 ||
-	    ring_opt < 0 || ring_opt > RING_MAX || strlen(o->prefix) + 8 > MEMOPT_POOL_NAME_SIZE) {
+	bench_parse_args(&o->b, &cli, argc, argv);
+	if (ring_opt < 0 || ring_opt > RING_MAX) {
 		usage(stderr);
 		exit(2);
 	}
@@ -664,10 +523,6 @@ static void parse_args(struct opts *o, int argc, char **argv)
 /* Open /dev/memopt and find the pools; a missing device skips memopt. */
 static void open_memopt(struct opts *o)
 {
-	struct memopt_pool_lookup l;
-	char label[16];
-	int s;
-
 	session = open("/dev/memopt", O_RDWR | O_CLOEXEC);
 	if (session < 0) {
 		if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
@@ -677,36 +532,31 @@ static void open_memopt(struct opts *o)
 		memcpy(o->why[M_FD], o->why[M_RING], sizeof(o->why[M_FD]));
 		return;
 	}
-	for (s = 0; s < o->nsizes; s++) {
-		memset(&l, 0, sizeof(l));
-		size_label(label, sizeof(label), o->sizes[s]);
-		snprintf(l.name, sizeof(l.name), "%s%s", o->prefix, label);
-		if (ioctl(session, MEMOPT_IOC_POOL_LOOKUP, &l))
-			die("memopt: pool %s: %s (create the pools first: see --help)",
-			    l.name, strerror(errno));
-		if (o->sizes[s] % l.block_size)
-			die("memopt: pool %s: block size %u does not divide %zu",
-			    l.name, l.block_size, o->sizes[s]);
-		o->pool_id[s] = l.pool_id;
-	}
+	lookup_pools(session, &o->b, o->pool_id);
 }
 
+/*
+ * Size @s: the repetitions, the modes' order rotated. Its hand-offs:
+ * @o->b.base at 4 KiB, fewer for bigger sizes, as the copying modes' cost
+ * grows with the size: with the default 1000, 347 at 64k, 30 at 1m, 10 at
+ * 16m (a run of 0.1 to 0.5 s under TCG).
+ */
 static void bench_size(struct opts *o, int s)
 {
 	int act[NMODES], nact = 0, m, i, j;
-	long n = o->iters[s] = iters_for(o->base, o->sizes[s]);
+	long n = o->b.iters[s] = iters_for(o->b.base, o->b.sizes[s], 7, 100);
 	struct run r;
 
-	ring = ring_opt ? ring_opt : (int)(RING_BYTES / o->sizes[s]);
+	ring = ring_opt ? ring_opt : (int)(RING_BYTES / o->b.sizes[s]);
 	ring = ring < 4 ? 4 : ring > RING_MAX ? RING_MAX : ring;
 	o->ring[s] = ring;
 	for (m = 0; m < NMODES; m++)
 		if (o->selected[m] && !o->why[m][0])
 			act[nact++] = m;
-	for (i = 0; i < o->reps; i++) {
+	for (i = 0; i < o->b.reps; i++) {
 		for (j = 0; j < nact; j++) {
 			m = act[(i + j) % nact];
-			r = (struct run){ .mode = m, .size = o->sizes[s],
+			r = (struct run){ .mode = m, .size = o->b.sizes[s],
 					  .pool_id = o->pool_id[s], .warm = n / 8 + ring };
 			r.total = r.warm + n;
 			o->ns[m][s][i] = run_mode(&r, n);
@@ -725,23 +575,23 @@ static void print_ratio(const struct opts *o, const char *key, int a, int b, int
 		printf("null");
 		return;
 	}
-	for (i = 0; i < o->reps; i++)
+	for (i = 0; i < o->b.reps; i++)
 		v[i] = o->ns[b][s][i] / o->ns[a][s][i];
-	printf("%.4f", median(v, o->reps));
+	printf("%.4f", median(v, o->b.reps));
 }
 
 static void print_mode(const struct opts *o, int m, int s)
 {
-	double mib = o->sizes[s] * 1e9 / (1 << 20), ns[MAX_REPS];
+	double mib = o->b.sizes[s] * 1e9 / (1 << 20), ns[MAX_REPS];
 
 	printf("\"%s\":", mode_name[m]);
 	if (o->why[m][0]) {
 		printf("{\"skipped\":\"%s\"}", o->why[m]);
 		return;
 	}
-	memcpy(ns, o->ns[m][s], sizeof(double) * o->reps);
-	printf("{\"mib_s\":%.1f,\"ns\":%.0f", mib / median(ns, o->reps), median(ns, o->reps));
-	printf(",\"min_mib_s\":%.1f,\"max_mib_s\":%.1f", mib / ns[o->reps - 1], mib / ns[0]);
+	memcpy(ns, o->ns[m][s], sizeof(double) * o->b.reps);
+	printf("{\"mib_s\":%.1f,\"ns\":%.0f", mib / median(ns, o->b.reps), median(ns, o->b.reps));
+	printf(",\"min_mib_s\":%.1f,\"max_mib_s\":%.1f", mib / ns[o->b.reps - 1], mib / ns[0]);
 	if (copies(m)) {
 		print_ratio(o, "speedup_ring", M_RING, m, s);
 		print_ratio(o, "speedup_fd", M_FD, m, s);
@@ -759,14 +609,14 @@ static void print_json(const struct opts *o)
 	int s, m, first;
 
 	printf("{\"bench\":\"handoff\",\"reps\":%d,\"pool_prefix\":\"%s\"",
-	       o->reps, o->prefix);
+	       o->b.reps, o->b.prefix);
 	print_int("pipe_bytes", pipe_bytes);
 	print_int("unix_sndbuf_bytes", sndbuf);
 	print_int("unix_rcvbuf_bytes", rcvbuf);
 	printf(",\"sizes\":[");
-	for (s = 0; s < o->nsizes; s++) {
+	for (s = 0; s < o->b.nsizes; s++) {
 		printf("%s{\"size\":%zu,\"iters\":%ld,\"ring\":%d,\"peers\":{", s ? "," : "",
-		       o->sizes[s], o->iters[s], o->ring[s]);
+		       o->b.sizes[s], o->b.iters[s], o->ring[s]);
 		for (m = 0, first = 1; m < NMODES; m++) {
 			if (!o->selected[m])
 				continue;
@@ -782,16 +632,17 @@ static void print_json(const struct opts *o)
 int main(int argc, char **argv)
 {
 	static struct opts o = {
-		.prefix = "bench", .reps = 5, .base = 1000, .selected = { 1, 1, 1, 1 },
+		.b = { .prefix = "bench", .reps = 5, .base = 1000 }, .selected = { 1, 1, 1, 1 },
 	};
 	int s;
 
+	die_where = where;
 	parse_args(&o, argc, argv);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		syserr("signal");
 	if (o.selected[M_RING] || o.selected[M_FD])
 		open_memopt(&o);
-	for (s = 0; s < o.nsizes; s++)
+	for (s = 0; s < o.b.nsizes; s++)
 		bench_size(&o, s);
 	print_json(&o);
 	if (session >= 0)
