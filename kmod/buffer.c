@@ -76,10 +76,12 @@ struct memopt_buf *memopt_buf_alloc(struct memopt_pool *pool, u64 size, struct p
 	if (!n)
 		return ERR_PTR(-EINVAL);
 	ppb = p.block_size >> PAGE_SHIFT;
-	buf = kvzalloc(struct_size(buf, blocks, n), GFP_KERNEL);
+	/* Sizes come from user space: a failure is an errno, not a warning. */
+	buf = kvzalloc(struct_size(buf, blocks, n), GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
-	buf->pages = kvmalloc_array((size_t)n * ppb, sizeof(*buf->pages), GFP_KERNEL);
+	buf->pages = kvmalloc_array((size_t)n * ppb, sizeof(*buf->pages),
+				    GFP_KERNEL | __GFP_NOWARN);
 	ret = buf->pages ? memopt_pool_alloc(pool, n, buf->blocks) : -ENOMEM;
 	if (ret) {
 		kvfree(buf->pages);

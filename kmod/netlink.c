@@ -285,19 +285,33 @@ void memopt_nl_leak_event(const struct memopt_leak_event *ev)
 	mutex_unlock(&memopt_nl_lock);
 }
 
-static int memopt_nl_reply(struct memopt_pool *pool, struct genl_info *info)
+/* The reply to a request about a pool, allocated before anything changes. */
+static struct sk_buff *memopt_nl_reply_new(void)
 {
-	struct sk_buff *skb;
+	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+}
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	if (memopt_nl_pool_fill(skb, pool, info->snd_portid, info->snd_seq, 0,
-				info->genlhdr->cmd, NULL, 0)) {
+/*
+ * Fill and send @skb, from memopt_nl_reply_new(): the pool's attributes fit
+ * NLMSG_GOODSIZE by construction, so a change already made is never
+ * reported as failed for want of a reply.
+ */
+static int memopt_nl_reply_send(struct sk_buff *skb, struct memopt_pool *pool,
+				struct genl_info *info)
+{
+	if (WARN_ON_ONCE(memopt_nl_pool_fill(skb, pool, info->snd_portid, info->snd_seq, 0,
+					     info->genlhdr->cmd, NULL, 0))) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
 	return genlmsg_reply(skb, info);
+}
+
+static int memopt_nl_reply(struct memopt_pool *pool, struct genl_info *info)
+{
+	struct sk_buff *skb = memopt_nl_reply_new();
+
+	return skb ? memopt_nl_reply_send(skb, pool, info) : -ENOMEM;
 }
 
 /*
@@ -420,6 +434,7 @@ static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	struct memopt_pool_params p = {};
 	struct memopt_pool_err err = {};
 	struct memopt_pool *pool;
+	struct sk_buff *reply;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, MEMOPT_A_POOL_BLOCK_SIZE)) {
@@ -436,14 +451,19 @@ static int memopt_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	p.mode = MEMOPT_POOL_MODE_DEFAULT;
 	memopt_nl_limits(info, &p);
 
+	/* Out of memory for the reply: fail before the pool exists. */
+	reply = memopt_nl_reply_new();
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&memopt_nl_lock);
 	pool = memopt_pool_create(&p, &err);
 	if (IS_ERR(pool)) {
+		nlmsg_free(reply);
 		ret = memopt_nl_err(info, PTR_ERR(pool), &err);
 		goto out;
 	}
 	/* The requester hears its reply before the monitor group hears news. */
-	ret = memopt_nl_reply(pool, info);
+	ret = memopt_nl_reply_send(reply, pool, info);
 	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CREATE_NTF);
 	memopt_pool_put(pool);
 out:
@@ -453,9 +473,12 @@ out:
 
 static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *reply = memopt_nl_reply_new();
 	struct memopt_pool *pool;
 	int ret = 0;
 
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&memopt_nl_lock);
 	pool = memopt_nl_pool_get(info);
 	if (IS_ERR(pool)) {
@@ -464,7 +487,8 @@ static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (memopt_pool_destroy(pool)) {
 		/* With MEMOPT_A_POOL_DYING while buffers still hold it. */
-		ret = memopt_nl_reply(pool, info);
+		ret = memopt_nl_reply_send(reply, pool, info);
+		reply = NULL;
 		memopt_nl_notify(pool, MEMOPT_CMD_POOL_DELETE_NTF);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "pool is being destroyed");
@@ -473,6 +497,7 @@ static int memopt_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 	memopt_pool_put(pool);
 out:
 	mutex_unlock(&memopt_nl_lock);
+	nlmsg_free(reply);
 	return ret;
 }
 
@@ -481,6 +506,7 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	struct memopt_pool_params p = {};
 	struct memopt_pool_err err = {};
 	struct memopt_pool *pool;
+	struct sk_buff *reply;
 	unsigned long mask;
 	int ret;
 
@@ -490,6 +516,9 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 			       "nothing to change: give min, max, watermark, leak age, growth, growth window, uid, gid or mode");
 		return -EINVAL;
 	}
+	reply = memopt_nl_reply_new();
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&memopt_nl_lock);
 	pool = memopt_nl_pool_get(info);
 	if (IS_ERR(pool)) {
@@ -501,12 +530,14 @@ static int memopt_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 		memopt_nl_err(info, ret, &err);
 		goto out;
 	}
-	ret = memopt_nl_reply(pool, info);
+	ret = memopt_nl_reply_send(reply, pool, info);
+	reply = NULL;
 	memopt_nl_notify(pool, MEMOPT_CMD_POOL_CHANGE_NTF);
 out:
 	memopt_pool_put(pool);
 unlock:
 	mutex_unlock(&memopt_nl_lock);
+	nlmsg_free(reply);
 	return ret;
 }
 

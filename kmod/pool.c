@@ -256,10 +256,10 @@ static struct memopt_slab *memopt_slab_alloc(struct memopt_pool *pool,
 	unsigned int nr_pages = nr_blocks * pool->ppb, i;
 	struct memopt_slab *slab;
 
-	slab = kvzalloc(struct_size(slab, pages, nr_pages), GFP_KERNEL);
+	slab = kvzalloc(struct_size(slab, pages, nr_pages), GFP_KERNEL | __GFP_NOWARN);
 	if (!slab)
 		return NULL;
-	slab->blocks = kvcalloc(nr_blocks, sizeof(*slab->blocks), GFP_KERNEL);
+	slab->blocks = kvcalloc(nr_blocks, sizeof(*slab->blocks), GFP_KERNEL | __GFP_NOWARN);
 	if (!slab->blocks || memopt_slab_fill(slab, nr_pages, fell_back)) {
 		memopt_slab_free(slab);
 		return NULL;

@@ -11,7 +11,8 @@
 #   runner   the VM runner's own test: a WARN in the guest fails the run
 #   vm       the guest suite (scripts/guest/check.sh) on stock-6.1,
 #            stock-6.12 and debug (KUnit, KASAN, kmemleak, lockdep); the
-#            YNL test and the benchmarks' smoke run on stock-6.12
+#            YNL test and the benchmarks' smoke run on stock-6.12; the
+#            fuzzer on stock-6.12 and debug (with a fault injection pass)
 #
 # Every result is TAP in $MEMOPT_OUT/check/*.results; scripts/tap-count.awk
 # counts them. Prints one line per suite and last "N passed, N failed,
@@ -192,7 +193,23 @@ vm_runs() {
 		vm_run ynl stock-6.12 ynl.sh --python
 		bench_smoke ;;
 	esac
+	for k in stock-6.12 debug; do
+		case " $KERNELS " in *" $k "*) fuzz_run "$k" ;; esac
+	done
 	t_end
+}
+
+# fuzz_run KERNEL: the fuzzer, bounded (scripts/guest/fuzz.sh: seeds 1 and
+# 2, FUZZ_OPS operations per process, default 800), and on the debug kernel
+# one fault injection pass at 10%; the long runs are "make soak"'s.
+fuzz_run() {
+	local k=$1 name=fuzz-$1
+	phase "vm $name"
+	t_expect_rc 0 "$name: fuzzer and fault injection, no kernel splat" \
+		"$MEMOPT_TOP/scripts/vm.sh" --timeout 900 --name "$name" "$k" fuzz.sh 1 \
+		"${FUZZ_OPS:-800}" 10
+	cp "$MEMOPT_OUT/vm/$name.results" "$CHECK/$name.results" 2>/dev/null ||
+		printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/$name.results"
 }
 
 # bench_smoke: every benchmark of "make bench" runs and reports, with a few
@@ -209,7 +226,8 @@ bench_smoke() {
 # The results files of the VM runs, by name.
 run_names() {
 	echo $KERNELS
-	case " $KERNELS " in *" stock-6.12 "*) echo ynl bench-smoke ;; esac
+	case " $KERNELS " in *" stock-6.12 "*) echo ynl bench-smoke fuzz-stock-6.12 ;; esac
+	case " $KERNELS " in *" debug "*) echo fuzz-debug ;; esac
 }
 
 # required_suites KERNEL: suites whose absence from KERNEL's results is a
@@ -220,6 +238,12 @@ required_suites() {
 		echo bench
 		return 0
 	fi
+	case $1 in
+	fuzz-debug) echo fuzz-load fuzz/ioctl fuzz/netlink fuzz-unload fault-10 fuzz-kmemleak
+		return 0 ;;
+	fuzz-*) echo fuzz-load fuzz/ioctl fuzz/netlink fuzz-unload fault
+		return 0 ;;
+	esac
 	if [ "$1" = ynl ]; then
 		echo ynl-load ynl-monitor ynl-pool ynl-errors ynl-del ynl-ledger ynl-monitor-events ynl-unload
 		return 0

@@ -555,7 +555,8 @@ struct memopt_export {
  * Holding the fd is the permission: the pool's owner and mode are not
  * checked again. The new handle holds the buffer on its own; @fd may be
  * closed. Errors: EBADF (@fd is not open), EINVAL (@fd is not a dma-buf,
- * or a dma-buf from another exporter; flags not 0), EMFILE (no free handle).
+ * or a dma-buf from another exporter; flags not 0), EMFILE (no free handle),
+ * ENOMEM.
  */
 struct memopt_import {
 	__s32 fd;
