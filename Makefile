@@ -68,13 +68,13 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/memopt
 
 # dkms-src: the tree DKMS builds from, /usr/src/memopt-VERSION (then
-# "dkms install memopt/VERSION"), without git, out/ or build products.
+# "dkms install memopt/VERSION"), without git, out/ or anything .gitignore
+# names (build products: objects, modules, the tools' binaries).
 VERSION := $(shell cat $(CURDIR)/VERSION)
 dkms-src:
 	mkdir -p $(DESTDIR)/usr/src/memopt-$(VERSION)
-	rsync -a --delete --exclude /.git --exclude /out --exclude '*.o' --exclude '*.ko' \
-		--exclude '*.mod' --exclude '*.mod.c' --exclude '.*.cmd' --exclude Module.symvers \
-		--exclude modules.order ./ $(DESTDIR)/usr/src/memopt-$(VERSION)/
+	rsync -a --delete --exclude /.git --exclude /out --filter=':- .gitignore' \
+		./ $(DESTDIR)/usr/src/memopt-$(VERSION)/
 
 # install-tools is everything but the module, for when DKMS installs that.
 install: install-module install-tools
@@ -84,7 +84,10 @@ install-module: modules
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KRELEASE)
 
-install-tools: tools
+# Only what it installs: the benchmarks and examples are not built here.
+install-tools:
+	$(MAKE) -C tools/memoptctl
+	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX)
 	install -D -m 0755 tools/memoptctl/memoptctl $(DESTDIR)$(PREFIX)/bin/memoptctl
 	install -D -m 0644 uapi/linux/memopt.h $(DESTDIR)$(PREFIX)/include/linux/memopt.h
 	$(MAKE) -C tools/lib/memopt PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
@@ -111,6 +114,8 @@ uninstall-tools:
 	      $(DESTDIR)$(MANDIR)/man3/libmemopt.3 $(DESTDIR)$(BASHCOMPDIR)/memoptctl \
 	      $(DESTDIR)$(UDEVRULESDIR)/60-memopt.rules $(DESTDIR)$(MODPROBEDIR)/memopt.conf \
 	      $(DESTDIR)$(SYSTEMDUNITDIR)/memopt-pools.service $(DESTDIR)$(DOCDIR)/memopt-pools.conf
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	test -n "$(DESTDIR)" || ldconfig
 
 KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 

@@ -88,6 +88,16 @@ while [ $i -lt 20 ]; do
 	wait_match /tmp/cl.mon 'pool created: cl-sync' 1 && break
 	i=$((i + 1))
 done
+# The same in JSON, for the leak events' fields.
+memoptctl -j monitor >/tmp/cl.monall 2>&1 &
+CL_MONJ=$!
+i=0
+while [ $i -lt 20 ]; do
+	memoptctl pool create --name cl-syncj --size 4k >/dev/null
+	memoptctl pool destroy cl-syncj >/dev/null
+	wait_match /tmp/cl.monall '"name":"cl-syncj"' 1 && break
+	i=$((i + 1))
+done
 
 t_begin cli-pool-growth
 t_check "create --growth --growth-window" memoptctl pool create --name cl-g --size 4k \
@@ -375,10 +385,17 @@ t_check "... 3 JSON lines" count_is /tmp/cl.monj \
 t_check "... a destruction among them, not dying" has /tmp/cl.monj \
 	'^\{"event":"pool_destroyed","time_ms":[0-9]+,"pool":\{"id":[0-9]+,"name":"cl-j[0-9]+",.*"dying":false'
 wait_match /tmp/cl.mon "pool freed: cl-d2" 10
-kill -TERM $CL_MON
+wait_match /tmp/cl.monall '"event":"pool_freed".*"name":"cl-d2"' 10
+kill -TERM $CL_MON $CL_MONJ
 wait $CL_MON
 rc=$?
+wait $CL_MONJ
 t_check "monitor: SIGTERM ends it with status 0" test "$rc" -eq 0
+# A leak event carries what the kernel sent and nothing it did not.
+t_check "monitor -j: an orphan's leak event names the buffer, owner, age" has /tmp/cl.monall \
+	'^\{"event":"leak","time_ms":[0-9]+,"reason":\["orphan"\],"buffer":\{"id":[0-9]+,"pool_id":[0-9]+,"pool":"cl-orph","size":4096,"owner_pid":[0-9]+,"owner_uid":0,"age_ms":[0-9]+\}\}$'
+t_check "monitor -j: no leak event claims fields the kernel does not send" hasnt /tmp/cl.monall \
+	'"event":"leak".*("owner_exited"|"label"|"suspect"|"exited")'
 cp /tmp/cl.mon /tmp/cl.o
 t_check "monitor: creation" has /tmp/cl.o "^pool created: cl-mon \\(id $MID\\): 4 KiB blocks, min 0, max 10, watermark 50%\$"
 t_check "monitor: watermark up at 6 of 10" has /tmp/cl.o \

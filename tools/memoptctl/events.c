@@ -78,6 +78,21 @@ static void merge(json_object *to, json_object *from)
 	json_object_put(from);
 }
 
+/*
+ * A leak notification carries ids, sizes, ages, pids and uids only (the
+ * monitor group is open to every user): leave out what the dumps' converter
+ * fills in whether or not the kernel sent it, rather than show false or null.
+ */
+static void leak_event_trim(json_object *ev)
+{
+	static const char *const keys[] = { "owner_exited", "exited", "label", "suspect" };
+	json_object *o = jget(ev, "buffer") ? jget(ev, "buffer") : jget(ev, "process");
+	unsigned int i;
+
+	for (i = 0; o && i < ARRAY_SIZE(keys); i++)
+		json_object_object_del(o, keys[i]);
+}
+
 json_object *event_to_json(const struct mctl_reply *r, json_object *pools)
 {
 	const char *name = NULL;
@@ -94,6 +109,7 @@ json_object *event_to_json(const struct mctl_reply *r, json_object *pools)
 		leak = leak_to_json(r->tb, pools);
 		if (leak)
 			merge(ev, leak);
+		leak_event_trim(ev);
 		return ev;
 	}
 	put_pool_event(ev, r->tb[MEMOPT_A_POOL_EVENT]);
