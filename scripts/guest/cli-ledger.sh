@@ -78,26 +78,27 @@ release() {
 
 pool_id() { memoptctl -j pool show "$1" | sed -n 's/^{"id":\([0-9]*\),.*/\1/p'; }
 
+# monitor_sync FILE NAME PATTERN: create and destroy pool NAME until the
+# monitor writing FILE shows PATTERN (it listens), 20 tries at most.
+monitor_sync() {
+	local i=0
+	while [ $i -lt 20 ]; do
+		memoptctl pool create --name "$2" --size 4k >/dev/null
+		memoptctl pool destroy "$2" >/dev/null
+		wait_match "$1" "$3" 1 && return 0
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # The whole run's events, from before the first pool on: checked at the end.
 memoptctl monitor >/tmp/cl.mon 2>&1 &
 CL_MON=$!
-i=0
-while [ $i -lt 20 ]; do
-	memoptctl pool create --name cl-sync --size 4k >/dev/null
-	memoptctl pool destroy cl-sync >/dev/null
-	wait_match /tmp/cl.mon 'pool created: cl-sync' 1 && break
-	i=$((i + 1))
-done
+monitor_sync /tmp/cl.mon cl-sync 'pool created: cl-sync'
 # The same in JSON, for the leak events' fields.
 memoptctl -j monitor >/tmp/cl.monall 2>&1 &
 CL_MONJ=$!
-i=0
-while [ $i -lt 20 ]; do
-	memoptctl pool create --name cl-syncj --size 4k >/dev/null
-	memoptctl pool destroy cl-syncj >/dev/null
-	wait_match /tmp/cl.monall '"name":"cl-syncj"' 1 && break
-	i=$((i + 1))
-done
+monitor_sync /tmp/cl.monall cl-syncj '"name":"cl-syncj"'
 
 t_begin cli-pool-growth
 t_check "create --growth --growth-window" memoptctl pool create --name cl-g --size 4k \

@@ -115,6 +115,17 @@ kmemleak_scan() {
 	cat /sys/kernel/debug/kmemleak
 }
 
+# kmemleak_checks WHEN: two checks of the current suite, after kmemleak's
+# minimum object age: kmemleak could scan, and the scan "WHEN" is empty.
+kmemleak_checks() {
+	local leaks scanned
+	sleep 5	# kmemleak ignores objects younger than 5 s
+	leaks=$(kmemleak_scan) && scanned=0 || scanned=$?
+	[ -n "$leaks" ] && echo "$leaks"
+	t_check "kmemleak can scan" test "$scanned" -eq 0
+	t_check "kmemleak scan $1 is empty" test -z "$leaks"
+}
+
 # Checks of a command's output saved in a file, for t_check: each shows the
 # file when it fails. PATTERN is an extended regular expression (grep -E).
 
