@@ -36,9 +36,11 @@
  *     itself) to any other worker through the shared socketpair;
  *   - with --netlink: pool get/dump, buffer, process and leak dumps with
  *     random filters; messages with random, truncated, duplicated and
- *     wrongly nested attributes, bad headers and unknown commands; pool new,
- *     set and del of pools of its own, and del of other workers' pools,
- *     concurrently; pool set of the shared fuzz pools (never their max).
+ *     wrongly nested attributes, bad headers and unknown commands (as set
+ *     and del, aimed at the worker's own pools half the time, which they may
+ *     then change or destroy); pool new, set and del of pools of its own,
+ *     and del of other workers' pools, concurrently; pool set of the shared
+ *     fuzz pools (never their max).
  *
  * Each result is checked against what the documentation allows for that
  * operation with those arguments: exactly, where the worker knows (a
@@ -149,6 +151,7 @@ struct shared {
 	uint64_t kills;
 	uint64_t exits;
 	uint64_t notes;
+	uint64_t garbage_own[2];	/* garbage at own pools: sent, taken */
 	int live;
 };
 
@@ -1938,9 +1941,11 @@ static void op_nl_dump(void)
 /*
  * Garbage: random attributes of random types and lengths, duplicated,
  * truncated (an attribute longer than the message), wrongly flagged
- * nested, bad genl headers, unknown commands. Never able to change or
- * destroy an existing pool: new, set and del always name a pool that
- * does not exist.
+ * nested, bad genl headers, unknown commands. Set and del name either a
+ * pool that does not exist or, half the time, one of this worker's own
+ * churn pools, which the garbage may then change or destroy (never the
+ * shared fuzz pools, whose limits the other workers rely on). A reserve
+ * in garbage stays small, so that it costs little if it is taken.
  */
 static void op_nl_garbage(void)
 {
@@ -1954,13 +1959,23 @@ static void op_nl_garbage(void)
 	bool creates;
 	char name[32];
 	uint32_t id;
+	int own = -1;	/* the index in P.churn of the pool it names */
 
-	switch (below(4)) {
+	/* Attributes the pool's policy knows, of the right size: garbage values. */
+	static const uint16_t known[] = {
+		MEMOPT_A_POOL_MIN, MEMOPT_A_POOL_MAX, MEMOPT_A_POOL_WATERMARK,
+		MEMOPT_A_POOL_LEAK_AGE, MEMOPT_A_POOL_UID, MEMOPT_A_POOL_GID,
+		MEMOPT_A_POOL_MODE, MEMOPT_A_POOL_GROWTH, MEMOPT_A_POOL_GROWTH_WINDOW,
+	};
+	bool typed = chance(40);
+
+	switch (below(5)) {
 	case 0: cmd = below(256); break;
 	case 1: cmd = MEMOPT_CMD_POOL_NEW; break;
+	case 2: cmd = chance(70) ? MEMOPT_CMD_POOL_SET : MEMOPT_CMD_POOL_DEL; break;
 	default: cmd = 1 + below(MEMOPT_CMD_MAX); break;
 	}
-	genl_req_init(&r, family, cmd, chance(30) ? NLM_F_DUMP : 0);
+	genl_req_init(&r, family, cmd, chance(typed ? 5 : 30) ? NLM_F_DUMP : 0);
 	g = NLMSG_DATA(nlh);
 	if (chance(10))
 		g->version = below(256);
@@ -1968,27 +1983,40 @@ static void op_nl_garbage(void)
 		g->reserved = 1 + below(65535);
 	creates = cmd == MEMOPT_CMD_POOL_NEW && !(nlh->nlmsg_flags & NLM_F_DUMP);
 	if (cmd == MEMOPT_CMD_POOL_SET || cmd == MEMOPT_CMD_POOL_DEL) {
-		/* a pool that does not exist, whatever the rest says */
-		genl_put_str(&r, MEMOPT_A_POOL_NAME, "fz-none");
+		if (P.nchurn && chance(50)) {
+			own = below(P.nchurn);
+			genl_put_u32(&r, MEMOPT_A_POOL_ID, P.churn[own]);
+		} else {
+			/* a pool that does not exist, whatever the rest says */
+			genl_put_str(&r, MEMOPT_A_POOL_NAME, "fz-none");
+		}
 	}
-	n = below(8);
+	n = typed ? 1 + below(3) : below(8);
 	for (i = 0; i < n; i++) {
-		type = chance(80) ? below(20) : below(65536);
+		type = typed ? known[below(sizeof(known) / sizeof(known[0]))] :
+		       chance(80) ? below(20) : below(65536);
 		if ((cmd == MEMOPT_CMD_POOL_SET || cmd == MEMOPT_CMD_POOL_DEL || creates) &&
 		    ((type & NLA_TYPE_MASK) == MEMOPT_A_POOL_ID ||
 		     (type & NLA_TYPE_MASK) == MEMOPT_A_POOL_NAME))
 			continue;
-		len = chance(60) ? 4 : chance(50) ? 8 : below(40);
+		if (typed)
+			len = type == MEMOPT_A_POOL_GROWTH ? 8 : 4;
+		else
+			len = chance(60) ? 4 : chance(50) ? 8 : below(40);
 		if (NLMSG_ALIGN(nlh->nlmsg_len) + NLA_HDRLEN + len > 2000)
 			break;
 		a = (void *)(r.buf + NLMSG_ALIGN(nlh->nlmsg_len));
-		a->nla_type = type | (chance(10) ? NLA_F_NESTED : 0) |
-			      (chance(5) ? NLA_F_NET_BYTEORDER : 0);
+		a->nla_type = type;
+		if (!typed)
+			a->nla_type |= (chance(10) ? NLA_F_NESTED : 0) |
+				       (chance(5) ? NLA_F_NET_BYTEORDER : 0);
 		a->nla_len = NLA_HDRLEN + len;
 		for (unsigned int j = 0; j < len; j++)
 			((unsigned char *)a)[NLA_HDRLEN + j] = chance(50) ? 0 : rnd();
+		if (typed && len == 4 && chance(50))
+			*(uint32_t *)((char *)a + NLA_HDRLEN) = below(chance(50) ? 4 : 1024);
 		/* A reserve that stays cheap, a block size that is valid. */
-		if (creates && (type & NLA_TYPE_MASK) == MEMOPT_A_POOL_MIN && len >= 4)
+		if ((creates || own >= 0) && (type & NLA_TYPE_MASK) == MEMOPT_A_POOL_MIN && len >= 4)
 			*(uint32_t *)((char *)a + NLA_HDRLEN) = below(4);
 		if (creates && (type & NLA_TYPE_MASK) == MEMOPT_A_POOL_BLOCK_SIZE && len >= 4 &&
 		    chance(50))
@@ -2008,12 +2036,13 @@ static void op_nl_garbage(void)
 				name[i] = '_';
 		genl_put_str(&r, MEMOPT_A_POOL_NAME, name);
 	}
-	if (chance(10) && nlh->nlmsg_len > NLMSG_LENGTH(GENL_HDRLEN) + NLA_HDRLEN) {
+	if (chance(typed ? 2 : 10) && nlh->nlmsg_len > NLMSG_LENGTH(GENL_HDRLEN) + NLA_HDRLEN) {
 		/* truncate: the last attribute claims more than there is */
 		a = (void *)(r.buf + NLMSG_LENGTH(GENL_HDRLEN));
 		a->nla_len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN) + 4 + below(100);
 	}
-	detail("nl garbage cmd %u flags %#x len %u", cmd, nlh->nlmsg_flags, nlh->nlmsg_len);
+	detail("nl garbage cmd %u flags %#x len %u pool %u", cmd, nlh->nlmsg_flags, nlh->nlmsg_len,
+	       own >= 0 ? P.churn[own] : 0);
 	nl_req(&P.nl, &r, &res);
 	nl_check(OP_NL_GARBAGE, &res, OK | E(EINVAL) | E(ERANGE) | E(EOPNOTSUPP) | E(ENOENT) |
 		 E(EEXIST) | E(ENOMEM) | E(EMSGSIZE) | E(EPERM));
@@ -2022,6 +2051,15 @@ static void op_nl_garbage(void)
 		if (id && nl_del(&P.nl, id))
 			note("could not destroy pool %u created by garbage", id);
 	}
+	if (own < 0)
+		return;
+	__atomic_fetch_add(&sh->garbage_own[0], 1, __ATOMIC_RELAXED);
+	if (res.err || res.sockerr || (nlh->nlmsg_flags & NLM_F_DUMP))
+		return;
+	__atomic_fetch_add(&sh->garbage_own[1], 1, __ATOMIC_RELAXED);
+	/* Destroyed by the garbage: ours no more (a lost ack: teardown's ENOENT). */
+	if (cmd == MEMOPT_CMD_POOL_DEL)
+		P.churn[own] = P.churn[--P.nchurn];
 }
 
 /* Pool set of the shared fuzz pools (never max), and of our own (anything). */
@@ -2573,6 +2611,9 @@ int main(int argc, char **argv)
 		if (sh->count[i])
 			printf("#   %-12s %8" PRIu64 "%s%.0" PRIu64 "\n", op_name[i], sh->count[i],
 			       sh->nomem[i] ? "  ENOMEM/ENOBUFS: " : "", sh->nomem[i]);
+	if (opt.netlink)
+		printf("# garbage netlink at the workers' own pools: %" PRIu64 " sent, %" PRIu64
+		       " taken (pool changed or destroyed)\n", sh->garbage_own[0], sh->garbage_own[1]);
 	printf("# %" PRIu64 " unexpected results, %" PRIu64 " notes\n", sh->unexpected, sh->notes);
 	printf("%s 1 fuzz: %" PRIu64 " operations, %" PRIu64 " unexpected results (seed %" PRIu64 ")\n",
 	       sh->unexpected ? "not ok" : "ok", total, sh->unexpected, opt.seed);
