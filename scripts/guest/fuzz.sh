@@ -7,17 +7,23 @@
 # left and memopt unloads. Then the fault injection passes of
 # scripts/guest/fault.sh (debug kernel; a skip elsewhere) and, on the
 # debug kernel, a kmemleak scan.
-# Usage (guest script): fuzz.sh [SEED [OPS [RATES]]]; seeds default to fixed
-# values so that a run is reproducible; each pass prints its seed. RATES:
-# the fault passes' probabilities in percent, comma-separated (default
-# 1,10,50; "make check" runs one pass).
+# Usage (guest script): fuzz.sh [SEED [OPS [RATES [FAULT_OPS [selftests]]]]];
+# seeds default to fixed values so that a run is reproducible; each pass
+# prints its seed. RATES: the fault passes' probabilities in percent,
+# comma-separated (default 1,10,50; "make check" runs one pass).
+# FAULT_OPS: operations per fuzz worker in a fault pass (default 1000).
+# "selftests": each rate also runs the selftests under injection
+# (fault.sh's fault_selftests_pass; "make soak").
 # Needs /memopt/bin/fuzz and /memopt/fault.sh in the initramfs.
 . /memopt/lib.sh
 
 seed=${1:-1}
 ops=${2:-1500}
 FAULT_RATES=$(echo "${3:-1,10,50}" | tr , ' ')
-export FAULT_RATES
+FAULT_OPS=${4:-1000}
+FAULT_SEED=$((seed + 2))	# the fault passes' seeds follow the two above
+[ "${5:-}" = selftests ] && FAULT_SELFTESTS=1
+export FAULT_RATES FAULT_OPS FAULT_SELFTESTS FAULT_SEED
 
 kmemleak_clear
 

@@ -61,6 +61,7 @@ FIXTURE_SETUP(ledger)
 
 FIXTURE_TEARDOWN(ledger)
 {
+	testpool_stop_failing();
 	if (self->mon >= 0)
 		close(self->mon);
 	/* Back on, whatever a test did with it. */

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "genl.h"
+#include "testpool.h"
 
 static struct genl_reply rep;
 
@@ -119,6 +120,7 @@ static void ctx_close(struct __test_metadata *_metadata, struct ctx *c)
 	struct dump_acc d;
 	int i;
 
+	testpool_stop_failing();
 	if (c->fd < 0)
 		return;
 	if (c->family) {

@@ -2,6 +2,8 @@
 /* Shared by the buffer selftests: see testpool.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,6 +12,57 @@
 #include "testpool.h"
 
 struct genl_reply testpool_rep;
+
+/*
+ * MEMOPT_MAKE_IT_FAIL=1 (scripts/guest/fault.sh, "make soak"): each test
+ * case becomes subject to the fault injection armed with task-filter, from
+ * its fixture's setup on. The harness forks a child per case, which maps
+ * its shared state and forks the grandchild that runs setup, the test and
+ * teardown: injection starts in that grandchild, the second fork down.
+ * Any earlier, and the harness's own mmap, fork and exec would fail
+ * instead of memopt's calls. (A TEST without a fixture runs in the first
+ * child and is not injected.)
+ */
+static int testpool_forks;
+
+static void testpool_make_it_fail(void)
+{
+	int fd;
+
+	if (++testpool_forks != 2)
+		return;
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		_exit(99);	/* the case fails, not silently untested */
+	close(fd);
+}
+
+/*
+ * A case's teardown runs without injection: its pool must go even when
+ * the injection failed the case, or the next case finds the name taken.
+ * The case has failed already if anything it checked did.
+ */
+void testpool_stop_failing(void)
+{
+	int fd;
+
+	if (testpool_forks < 2)
+		return;
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "0", 1) != 1)
+			_exit(99);
+		close(fd);
+	}
+}
+
+static void __attribute__((constructor)) testpool_init(void)
+{
+	const char *e = getenv("MEMOPT_MAKE_IT_FAIL");
+
+	if (e && !strcmp(e, "1"))
+		pthread_atfork(NULL, NULL, testpool_make_it_fail);
+}
 
 /* Create a pool; returns its id, 0 on failure (see testpool_rep.msg). */
 uint32_t testpool_create(int nl, uint16_t family, const char *name, uint32_t block_size,
@@ -91,6 +144,7 @@ int testpool_close(int fd, int nl, uint16_t family, uint32_t pool)
 	long used;
 	int ret;
 
+	testpool_stop_failing();
 	if (fd >= 0)
 		close(fd);
 	if (!pool)

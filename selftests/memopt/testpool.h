@@ -25,6 +25,8 @@ int testpool_destroy(int nl, uint16_t family, uint32_t id);
 
 int testpool_open(int *fd, int *nl, uint16_t *family);
 int testpool_close(int fd, int nl, uint16_t family, uint32_t pool);
+/* Teardown under MEMOPT_MAKE_IT_FAIL: no more injection (see testpool.c). */
+void testpool_stop_failing(void);
 
 int memopt_do_alloc(int fd, uint32_t pool, uint64_t size, struct memopt_alloc *a);
 int memopt_do_free(int fd, uint32_t handle);
