@@ -12,7 +12,8 @@
 #   vm       the guest suite (scripts/guest/check.sh) on stock-6.1,
 #            stock-6.12 and debug (KUnit, KASAN, kmemleak, lockdep); the
 #            YNL test and the benchmarks' smoke run on stock-6.12; the
-#            fuzzer on stock-6.12 and debug (with a fault injection pass)
+#            fuzzer on stock-6.12 and debug (with a fault injection pass);
+#            a short stress run on debug
 #
 # Every result is TAP in $MEMOPT_OUT/check/*.results; scripts/tap-count.awk
 # counts them. Prints one line per suite and last "N passed, N failed,
@@ -196,7 +197,22 @@ vm_runs() {
 	for k in stock-6.12 debug; do
 		case " $KERNELS " in *" $k "*) fuzz_run "$k" ;; esac
 	done
+	case " $KERNELS " in *" debug "*) stress_run ;; esac
 	t_end
+}
+
+# stress_run: a short stress run on the debug kernel (scripts/guest/stress.sh:
+# STRESS_SECONDS of stress, default 45, 8 workers, seed 1; the boot, the
+# hog's head start and the checks add about a minute); the long runs are
+# "make soak"'s.
+stress_run() {
+	local name=stress-debug
+	phase "vm $name"
+	t_expect_rc 0 "$name: stress run, counters back to 0, no kernel splat" \
+		"$MEMOPT_TOP/scripts/vm.sh" --timeout 900 --name "$name" debug stress.sh \
+		"${STRESS_SECONDS:-45}" 8 1
+	cp "$MEMOPT_OUT/vm/$name.results" "$CHECK/$name.results" 2>/dev/null ||
+		printf '# suite boot tap\n# endsuite boot rc=1\n' >"$CHECK/$name.results"
 }
 
 # fuzz_run KERNEL: the fuzzer, bounded (scripts/guest/fuzz.sh: seeds 1 and
@@ -227,7 +243,7 @@ bench_smoke() {
 run_names() {
 	echo $KERNELS
 	case " $KERNELS " in *" stock-6.12 "*) echo ynl bench-smoke fuzz-stock-6.12 ;; esac
-	case " $KERNELS " in *" debug "*) echo fuzz-debug ;; esac
+	case " $KERNELS " in *" debug "*) echo fuzz-debug stress-debug ;; esac
 }
 
 # required_suites KERNEL: suites whose absence from KERNEL's results is a
@@ -242,6 +258,8 @@ required_suites() {
 	fuzz-debug) echo fuzz-load fuzz/ioctl fuzz/netlink fuzz-unload fault-10 fuzz-kmemleak
 		return 0 ;;
 	fuzz-*) echo fuzz-load fuzz/ioctl fuzz/netlink fuzz-unload fault
+		return 0 ;;
+	stress-debug) echo stress-load stress stress-unload stress-kmemleak
 		return 0 ;;
 	esac
 	if [ "$1" = ynl ]; then

@@ -192,6 +192,7 @@ build_initramfs() {
 	install -m 0644 "$MEMOPT_TOP/scripts/guest/cli-apply.sh" "$root/memopt/cli-apply.sh"
 	install -m 0644 "$MEMOPT_TOP/scripts/guest/fault.sh" "$root/memopt/fault.sh"
 	copy_bin "$MEMOPT_TOP/selftests/memopt/fuzz" "$root"	# fuzz.sh, fault.sh
+	copy_bin "$MEMOPT_TOP/selftests/memopt/stress" "$root"	# stress.sh
 	install -m 0755 "$guest" "$root/memopt/guest.sh"
 	for f in "${files[@]}"; do
 		install -D "${f%%:*}" "$root/${f#*:}"
