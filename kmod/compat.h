@@ -11,7 +11,9 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <net/genetlink.h>
 #include <kunit/visibility.h>
 
@@ -32,6 +34,28 @@
 #include <kunit/static_stub.h>
 #else
 #define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
+#endif
+
+/*
+ * Pages a shrinker gives back to the page allocator itself count as the
+ * reclaim's progress only when added to the task's reclaim state: without
+ * it, a kswapd run that only memopt's shrinker helped saw no progress, and
+ * after MAX_RECLAIM_RETRIES such runs kswapd stops trying until a direct
+ * reclaim succeeds (as xfs_buf and the inode cache do it). The helper is
+ * mm_account_reclaimed_pages() since 6.4; before, the field was
+ * reclaimed_slab. MEMOPT_RECLAIMED() reads it back (KUnit).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define memopt_account_reclaimed(pages)	mm_account_reclaimed_pages(pages)
+#define MEMOPT_RECLAIMED(rs)		((rs)->reclaimed)
+#else
+static inline void memopt_account_reclaimed(unsigned long pages)
+{
+	if (current->reclaim_state)
+		current->reclaim_state->reclaimed_slab += pages;
+}
+
+#define MEMOPT_RECLAIMED(rs)		((rs)->reclaimed_slab)
 #endif
 
 /* Shrinkers are allocated by the core since 6.7. */

@@ -1412,7 +1412,8 @@ EXPORT_SYMBOL_IF_KUNIT(memopt_shrink_count);
  * @sc: the reclaim context; @sc->nr_to_scan pages are wanted
  *
  * Drains the magazines and releases entirely free slabs above the reserves,
- * pool by pool, until enough pages were given back.
+ * pool by pool, until enough pages were given back, and tells the reclaim
+ * how many pages it gained (memopt_account_reclaimed()).
  *
  * Context: Reclaim; takes no sleeping lock.
  * Return: the pages released, or SHRINK_STOP when there were none.
@@ -1428,6 +1429,7 @@ VISIBLE_IF_KUNIT unsigned long memopt_shrink_scan(struct shrinker *s, struct shr
 		memopt_pool_put(pool);
 		id++;
 	}
+	memopt_account_reclaimed(freed);
 	return freed ?: SHRINK_STOP;
 }
 EXPORT_SYMBOL_IF_KUNIT(memopt_shrink_scan);

@@ -28,6 +28,7 @@
 #include <linux/shrinker.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "pool.h"
 #include "util.h"
 
@@ -704,6 +705,7 @@ static unsigned long memopt_test_shrink_count(void)
 static void memopt_pool_test_shrinker(struct kunit *test)
 {
 	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct reclaim_state rs = {}, *saved;
 	unsigned long before, count, freed;
 	struct memopt_pool *reserve, *pool;
 	struct memopt_pool_stats st;
@@ -726,9 +728,14 @@ static void memopt_pool_test_shrinker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count, before + slab);
 
 	sc.nr_to_scan = count;
+	saved = current->reclaim_state;
+	current->reclaim_state = &rs;
 	freed = memopt_shrink_scan(NULL, &sc);
+	current->reclaim_state = saved;
 	KUNIT_EXPECT_NE(test, freed, SHRINK_STOP);
 	KUNIT_EXPECT_GE(test, freed, slab);
+	/* The reclaim sees them as progress (or kswapd gives up on memopt). */
+	KUNIT_EXPECT_EQ(test, MEMOPT_RECLAIMED(&rs), freed);
 	memopt_pool_stats(pool, &st);
 	KUNIT_EXPECT_EQ(test, st.slabs, 0);
 	KUNIT_EXPECT_EQ(test, st.blocks_total, 0);
