@@ -7,6 +7,8 @@
 #   make demo            a guided tour in a stock 6.12 VM
 #   make bench           the benchmarks in one stock 6.12 VM boot: results
 #                        in out/bench/ (results.json, table.md, handoff.svg)
+#   make soak            the long fuzz, fault injection (1, 10, 50%) and
+#                        stress runs (about 35 min): figures in out/soak/
 #   make install         module (+ depmod), memoptctl, the uapi header,
 #                        libmemopt (shared and static, header, memopt.pc),
 #                        man pages, bash completion, udev rule, modprobe.d
@@ -54,6 +56,9 @@ demo:
 
 bench:
 	scripts/bench.sh
+
+soak:
+	scripts/soak.sh
 
 # Man pages, bash completion, the udev rule for /dev/memopt, the commented
 # modprobe.d example, the systemd unit that applies /etc/memopt/pools.conf
@@ -128,5 +133,5 @@ clean:
 	test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf out
 
-.PHONY: all modules tools selftests deps check demo bench dkms-src install install-module install-tools \
+.PHONY: all modules tools selftests deps check demo bench soak dkms-src install install-module install-tools \
 	uninstall uninstall-module uninstall-tools clean

@@ -118,6 +118,7 @@ static_checks() {
 host_tests() {
 	phase host
 	run_tap host/tap-count "$MEMOPT_TOP/scripts/tests/tap-count.sh"
+	run_tap host/soak-report "$MEMOPT_TOP/scripts/tests/soak-report.sh"
 	run_tap host/memoptctl "$MEMOPT_TOP/scripts/tests/memoptctl-host.sh"
 	run_tap host/memoptctl-units "$MEMOPT_TOP/tools/memoptctl/tests/units_test"
 	run_tap host/libmemopt-units "$MEMOPT_TOP/tools/lib/memopt/tests/unit_test"
