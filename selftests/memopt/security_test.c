@@ -75,8 +75,25 @@ FIXTURE_SETUP(sec)
 	ASSERT_NE(0U, self->pool) TH_LOG("pool create: %s", testpool_rep.msg);
 }
 
+/* 31 characters: the longest name. */
+#define LONG_NAME "sec-0123456789abcdefghijklmnopq"
+
 FIXTURE_TEARDOWN(sec)
 {
+	/* The pools of a test stopped half-way (busy ones die with the fd). */
+	static const char *const extra[] = {
+		"sec-w", "sec-wx", "sec-wxy", "sec-wxyz", "sec-nomax", "sec-u32max",
+		"sec-bad", LONG_NAME,
+	};
+	struct memopt_pool_lookup l;
+	unsigned int i;
+
+	for (i = 0; self->fd >= 0 && i < sizeof(extra) / sizeof(extra[0]); i++) {
+		memset(&l, 0, sizeof(l));
+		strcpy(l.name, extra[i]);
+		if (!ioctl(self->fd, MEMOPT_IOC_POOL_LOOKUP, &l))
+			testpool_destroy(self->nl, self->family, l.pool_id);
+	}
 	/* Every session, fd and mapping is gone: every block is back. */
 	EXPECT_EQ(0, testpool_close(self->fd, self->nl, self->family, self->pool));
 }
@@ -940,9 +957,6 @@ TEST_F(sec, allocation_sizes_that_overflow_are_einval)
 	EXPECT_EQ(0, testpool_destroy(self->nl, self->family, pools[1]));
 	EXPECT_EQ(0, testpool_destroy(self->nl, self->family, pools[2]));
 }
-
-/* 31 characters: the longest name. */
-#define LONG_NAME "sec-0123456789abcdefghijklmnopq"
 
 /* A pool-new request for the overflow table. */
 struct bad_attr {
