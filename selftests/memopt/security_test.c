@@ -1100,6 +1100,78 @@ TEST_F(sec, pool_attributes_that_overflow_are_refused)
 	expect_large_values_accepted(_metadata, self->nl, self->family);
 }
 
+/* Buffers of this process in the buffer dump, with an age filter of @ms. */
+static int bufs_at_least(int nl, uint16_t family, uint32_t pool, uint64_t ms)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, MEMOPT_CMD_BUF_GET, 0);
+	genl_put_u32(&r, MEMOPT_A_BUF_POOL_ID, pool);
+	put_u64(&r, MEMOPT_A_BUF_AGE_MS, ms);
+	return genl_dump(nl, &r, NULL, NULL, NULL);
+}
+
+/* A dump request with one u32 filter: its error. */
+static int dump_u32(int nl, uint16_t family, uint8_t cmd, uint16_t attr, uint32_t v)
+{
+	struct genl_req r;
+
+	genl_req_init(&r, family, cmd, 0);
+	genl_put_u32(&r, attr, v);
+	return genl_dump(nl, &r, NULL, NULL, NULL);
+}
+
+/*
+ * The dumps' filters at their edges: ids and pids of 0 are out of the
+ * policy's range (ERANGE); a 32-character label has no room for its NUL
+ * (EINVAL, the policy's NUL_STRING check), a 31-character one is fine.
+ * A minimum age in ms is turned into ns: ages whose ns do not fit 64 bits
+ * (U64_MAX, and 2^64 / 10^6 rounded up, which would wrap to 0.45 ms) mean
+ * "older than anything can be" and match no buffer, not every buffer.
+ */
+TEST_F(sec, dump_filters_that_overflow_match_nothing)
+{
+	char label[MEMOPT_LABEL_SIZE + 1];
+	const uint64_t wraps = UINT64_MAX / 1000000 + 1;
+	struct memopt_alloc a;
+	struct genl_req r;
+
+	ASSERT_EQ(0, memopt_do_alloc(self->fd, self->pool, BS, &a));
+	usleep(20000);
+	EXPECT_EQ(1, bufs_at_least(self->nl, self->family, self->pool, 0));
+	EXPECT_EQ(1, bufs_at_least(self->nl, self->family, self->pool, 1));
+	EXPECT_EQ(0, bufs_at_least(self->nl, self->family, self->pool, 3600 * 1000));
+	EXPECT_EQ(0, bufs_at_least(self->nl, self->family, self->pool, wraps))
+		TH_LOG("a minimum age of %llu ms matched a 20 ms old buffer",
+		       (unsigned long long)wraps);
+	EXPECT_EQ(0, bufs_at_least(self->nl, self->family, self->pool, UINT64_MAX));
+
+	EXPECT_EQ(-ERANGE, dump_u32(self->nl, self->family, MEMOPT_CMD_BUF_GET,
+				    MEMOPT_A_BUF_POOL_ID, 0));
+	EXPECT_EQ(-ERANGE, dump_u32(self->nl, self->family, MEMOPT_CMD_BUF_GET,
+				    MEMOPT_A_BUF_OWNER_PID, 0));
+	EXPECT_EQ(-ERANGE, dump_u32(self->nl, self->family, MEMOPT_CMD_PROC_GET,
+				    MEMOPT_A_PROC_PID, 0));
+	EXPECT_EQ(-ERANGE, dump_u32(self->nl, self->family, MEMOPT_CMD_PROC_GET,
+				    MEMOPT_A_PROC_POOL_ID, 0));
+	EXPECT_EQ(0, dump_u32(self->nl, self->family, MEMOPT_CMD_BUF_GET,
+			      MEMOPT_A_BUF_POOL_ID, UINT32_MAX));
+	EXPECT_EQ(0, dump_u32(self->nl, self->family, MEMOPT_CMD_PROC_GET,
+			      MEMOPT_A_PROC_PID, UINT32_MAX));
+
+	memset(label, 'x', sizeof(label));
+	label[MEMOPT_LABEL_SIZE] = '\0';
+	genl_req_init(&r, self->family, MEMOPT_CMD_BUF_GET, 0);
+	genl_put_str(&r, MEMOPT_A_BUF_LABEL, label);
+	EXPECT_EQ(-EINVAL, genl_dump(self->nl, &r, NULL, NULL, NULL));
+	label[MEMOPT_LABEL_SIZE - 1] = '\0';
+	ASSERT_EQ(0, do_label(self->fd, a.handle, label));
+	genl_req_init(&r, self->family, MEMOPT_CMD_BUF_GET, 0);
+	genl_put_str(&r, MEMOPT_A_BUF_LABEL, label);
+	EXPECT_EQ(1, genl_dump(self->nl, &r, NULL, NULL, NULL));
+	EXPECT_EQ(0, memopt_do_free(self->fd, a.handle));
+}
+
 /* ---------------------------------------------------------------- *
  * Use-after-free races
  * ---------------------------------------------------------------- */
