@@ -14,15 +14,17 @@
  *   zero), with nothing written past the struct; every netlink reply,
  *   dump and notification is walked raw, and its genlmsghdr reserved
  *   field and every attribute's alignment padding must be zero;
- * - integer overflow on every size and count: allocation sizes and pool
- *   attributes at 0, the top of their type and the edges in between fail
- *   cleanly with the errno the code intends, and allocate nothing;
+ * - integer overflow on every size and count: allocation sizes, pool
+ *   attributes and dump filters at 0, the top of their type and the edges
+ *   in between fail cleanly with the errno the code intends (or, for a
+ *   filter, match nothing), and allocate nothing;
  * - use-after-free races: one thread frees handles while others map,
  *   export, import, query and label them; a session closed while its
  *   threads use it. The debug kernel (KASAN, lockdep) turns a real race
  *   into a splat, which fails the VM run; here only documented errnos are
  *   allowed, and every block comes back;
- * - fds that are not a dma-buf memopt exported are refused by IMPORT.
+ * - fds that are not a dma-buf memopt exported are refused by IMPORT;
+ * - an allocation refused part way hands its blocks' next owner zeros.
  *
  * Each test runs on a pool of its own ("sectest", 4 KiB blocks, at most
  * 64, mode 0666 so that unprivileged children may allocate) and ends with
