@@ -199,8 +199,9 @@ int memopt_buf_set_label(struct memopt_buf *buf, const char *label)
 	for (i = 0; i < len; i++)
 		if (!isprint(label[i]) || !isascii(label[i]))
 			return -EINVAL;
+	/* Padded: INFO copies all of it, and a shorter label leaves no tail. */
 	spin_lock(&buf->lock);
-	strscpy(buf->label, label, sizeof(buf->label));
+	strscpy_pad(buf->label, label, sizeof(buf->label));
 	spin_unlock(&buf->lock);
 	return 0;
 }

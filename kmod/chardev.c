@@ -162,6 +162,7 @@ static int memopt_ioc_info(struct memopt_session *s, void *arg)
 	if (!buf)
 		return -ENOENT;
 	i->handle_flags = rdonly ? MEMOPT_HANDLE_RDONLY : 0;
+	i->reserved = 0;	/* out only: whatever the caller passed is not echoed */
 	memopt_pool_params(buf->pool, &p);
 	i->pool_id = memopt_pool_id(buf->pool);
 	i->block_size = p.block_size;

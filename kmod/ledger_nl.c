@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/ktime.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -318,8 +319,11 @@ int memopt_nl_buf_start(struct netlink_callback *cb)
 		d->pool_id = nla_get_u32(attrs[MEMOPT_A_BUF_POOL_ID]);
 	if (attrs[MEMOPT_A_BUF_OWNER_PID])
 		d->pid = nla_get_u32(attrs[MEMOPT_A_BUF_OWNER_PID]);
-	if (attrs[MEMOPT_A_BUF_AGE_MS])
-		d->min_age_ns = nla_get_u64(attrs[MEMOPT_A_BUF_AGE_MS]) * NSEC_PER_MSEC;
+	/* An age whose ns do not fit is older than any buffer: not a wrap. */
+	if (attrs[MEMOPT_A_BUF_AGE_MS] &&
+	    check_mul_overflow(nla_get_u64(attrs[MEMOPT_A_BUF_AGE_MS]), (u64)NSEC_PER_MSEC,
+			       &d->min_age_ns))
+		d->min_age_ns = U64_MAX;
 	if (attrs[MEMOPT_A_BUF_LABEL]) {
 		nla_strscpy(d->label, attrs[MEMOPT_A_BUF_LABEL], sizeof(d->label));
 		d->has_label = true;

@@ -17,6 +17,9 @@
  * (ignore-gfp-wait) and must not print a stack trace for each failure
  * (verbose), which the fixture sets and restores. Skips where the
  * kernel has no fail-nth or no failslab in debugfs.
+ *
+ * Buffer allocations that fail part way must, besides, never hand out
+ * old contents: see the nth_buf fixture below.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/memopt.h>
 
@@ -283,6 +287,147 @@ TEST_F(nth, pool_del_enomem_destroys_nothing)
 	ASSERT_LT(n, NTH_MAX) TH_LOG("still failing after %d allocations", NTH_MAX);
 	EXPECT_LT(0, enomem) TH_LOG("no request failed with ENOMEM: nothing was tested");
 	EXPECT_EQ(0U, lookup(self->fd, "fn-del"));
+}
+
+/*
+ * A buffer allocation that fails part way never hands out old contents.
+ *
+ * A pool of 64 KiB blocks (two to a 128 KiB slab) is dirtied: a buffer of
+ * DIRTY_BLOCKS filled with 0xa5 and freed. Then, for N = 1, 2, ..., the
+ * N-th allocation of an allocation of WANT_BLOCKS fails: more than the
+ * pool caches, so that the blocks it already took (from the magazine and
+ * the cached slab, the freed dirty ones) are given back when a later
+ * step fails: the slab or page allocations of growing the pool, the
+ * buffer's arrays, the ledger's records, the session's handle. Whether
+ * the allocation failed (ENOMEM, nothing in use) or got through (an
+ * injected failure the pool can take, such as a smaller page order), the
+ * next buffer, allocated without injection, must be zero in every byte;
+ * it is dirtied and freed in turn.
+ *
+ * fail_page_alloc must also fail GFP_KERNEL allocations of every order
+ * (ignore-gfp-wait N, min-order 0) and stay quiet (verbose 0): set and
+ * restored with failslab's. Where the kernel has no fail_page_alloc, the
+ * slab allocations alone are failed.
+ */
+#define NBS		(64 * 1024)
+#define DIRTY_BLOCKS	8
+#define WANT_BLOCKS	12
+
+static const char *const nth_buf_knobs[][2] = {
+	{ IGNORE_WAIT, "N" },
+	{ VERBOSE, "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
+#define NKNOBS (sizeof(nth_buf_knobs) / sizeof(nth_buf_knobs[0]))
+
+FIXTURE(nth_buf) {
+	int fd, nl;
+	uint16_t family;
+	uint32_t pool;
+	char was[NKNOBS][16];	/* "": not there, or not changed */
+};
+
+FIXTURE_SETUP(nth_buf)
+{
+	unsigned int i;
+	int ret;
+
+	self->fd = self->nl = -1;
+	self->pool = 0;
+	memset(self->was, 0, sizeof(self->was));
+	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (nth_fd < 0)
+		SKIP(return, FAIL_NTH " missing: the kernel has no fault injection");
+	if (access(IGNORE_WAIT, F_OK))
+		SKIP(return, IGNORE_WAIT " missing: no failslab in debugfs");
+	for (i = 0; i < NKNOBS; i++) {
+		if (get_file(nth_buf_knobs[i][0], self->was[i], sizeof(self->was[i])))
+			continue;	/* no fail_page_alloc: failslab only */
+		ASSERT_EQ(0, put_file(nth_buf_knobs[i][0], nth_buf_knobs[i][1]));
+	}
+	if (!self->was[2][0])
+		TH_LOG("no fail_page_alloc in debugfs: slab allocations only");
+	ret = testpool_open(&self->fd, &self->nl, &self->family);
+	if (ret == -ENOENT)
+		SKIP(return, DEV " does not exist: memopt.ko not loaded");
+	ASSERT_EQ(0, ret);
+	self->pool = testpool_create(self->nl, self->family, "fn-buf", NBS, 0, 0660);
+	ASSERT_NE(0U, self->pool) TH_LOG("pool create: %s", testpool_rep.msg);
+}
+
+FIXTURE_TEARDOWN(nth_buf)
+{
+	unsigned int i;
+
+	if (nth_fd >= 0) {
+		arm(0);
+		close(nth_fd);
+		nth_fd = -1;
+	}
+	for (i = 0; i < NKNOBS; i++)
+		if (self->was[i][0])
+			put_file(nth_buf_knobs[i][0], self->was[i]);
+	if (self->nl >= 0 || self->fd >= 0)
+		EXPECT_EQ(0, testpool_close(self->fd, self->nl, self->family, self->pool));
+}
+
+/*
+ * Map @a, check that every byte is zero (the offset of the first that is
+ * not, or -1), then fill it with 0xa5 and free it. -2 when it cannot be
+ * mapped or freed.
+ */
+static long check_zero_then_dirty(int fd, const struct memopt_alloc *a)
+{
+	unsigned char *p = memopt_map(fd, a, 0, a->size_actual, PROT_READ | PROT_WRITE);
+	long bad = -1;
+	size_t i;
+
+	if (p == MAP_FAILED)
+		return -2;
+	for (i = 0; i < a->size_actual && bad < 0; i++)
+		if (p[i])
+			bad = i;
+	memset(p, 0xa5, a->size_actual);
+	munmap(p, a->size_actual);
+	return memopt_do_free(fd, a->handle) ? -2 : bad;
+}
+
+TEST_F(nth_buf, a_failed_allocation_never_hands_out_old_contents)
+{
+	int n, enomem = 0, got_through = 0, ret, hit;
+	struct memopt_alloc a;
+	long bad;
+
+	ASSERT_EQ(0, memopt_do_alloc(self->fd, self->pool, DIRTY_BLOCKS * NBS, &a));
+	ASSERT_EQ(-1, check_zero_then_dirty(self->fd, &a));
+	for (n = 1; n <= NTH_MAX; n++) {
+		ASSERT_EQ(0, arm(n));
+		ret = memopt_do_alloc(self->fd, self->pool, WANT_BLOCKS * NBS, &a);
+		hit = fired();
+		if (ret) {
+			ASSERT_TRUE(hit) TH_LOG("failed with no failure injected: %d", ret);
+			ASSERT_EQ(-ENOMEM, ret) TH_LOG("allocation %d failed", n);
+			enomem++;
+			EXPECT_EQ(0, testpool_used(self->nl, self->family, self->pool))
+				TH_LOG("allocation %d failed: ENOMEM, yet blocks are in use", n);
+			/* What the failed one took and gave back, and more. */
+			ASSERT_EQ(0, memopt_do_alloc(self->fd, self->pool, WANT_BLOCKS * NBS, &a));
+		} else if (hit) {
+			got_through++;
+		}
+		bad = check_zero_then_dirty(self->fd, &a);
+		ASSERT_EQ(-1, bad) TH_LOG("after failing allocation %d: byte %ld is not zero",
+					  n, bad);
+		if (!hit)
+			break;
+	}
+	TH_LOG("%d allocations failed with ENOMEM, %d got through an injected failure",
+	       enomem, got_through);
+	ASSERT_LT(n, NTH_MAX) TH_LOG("still failing after %d allocations", NTH_MAX);
+	EXPECT_LT(0, enomem) TH_LOG("no allocation failed with ENOMEM: nothing was tested");
+	EXPECT_EQ(0, testpool_used(self->nl, self->family, self->pool));
 }
 
 TEST_HARNESS_MAIN
