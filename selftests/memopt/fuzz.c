@@ -91,6 +91,7 @@
 #include <linux/netlink.h>
 
 #include "genl.h"
+#include "prog.h"
 
 #define DEV		"/dev/" MEMOPT_DEVICE_NAME
 #define PG		4096UL
@@ -249,11 +250,7 @@ static struct proc {
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (P.rs += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return prog_splitmix(&P.rs);
 }
 
 static uint64_t below(uint64_t n)
@@ -318,16 +315,6 @@ static __attribute__((noreturn, format(printf, 2, 3))) void unexpected(enum op k
 	_exit(1);
 }
 
-static const char *errname(int e)
-{
-	static char b[16];
-
-	if (!e)
-		return "0";
-	snprintf(b, sizeof(b), "%s", strerrorname_np(e) ? strerrorname_np(e) : "E?");
-	return b;
-}
-
 /* The errnos an injected allocation failure may surface as, per kind. */
 static eset fault_errs(enum op k)
 {
@@ -357,9 +344,9 @@ static void check(enum op k, int err, eset allowed)
 		__atomic_fetch_add(&sh->nomem[k], 1, __ATOMIC_RELAXED);
 	if (opt.verbose)
 		fprintf(stderr, "[%s] #%ld %s %s -> %s\n", P.label, P.op, op_name[k], P.detail,
-			errname(err));
+			prog_errname(err));
 	if (err < 0 || err >= 128 || !(allowed & E(err)))
-		unexpected(k, "result %s (%d) is not allowed", errname(err), err);
+		unexpected(k, "result %s (%d) is not allowed", prog_errname(err), err);
 }
 
 static void note(const char *fmt, ...)
@@ -2425,35 +2412,8 @@ static int pools_leftover(int *nl)
 
 static void drain_socketpair(void)
 {
-	char b[64];
-	union {
-		struct cmsghdr c;
-		char b[CMSG_SPACE(8 * sizeof(int))];
-	} u;
-	struct iovec iov = { b, sizeof(b) };
-	struct msghdr msg;
-	struct cmsghdr *c;
-	int i, n, fd, s;
-
-	for (s = 0; s < 2; s++) {
-		for (;;) {
-			memset(&msg, 0, sizeof(msg));
-			msg.msg_iov = &iov;
-			msg.msg_iovlen = 1;
-			msg.msg_control = u.b;
-			msg.msg_controllen = sizeof(u.b);
-			if (recvmsg(sp[s], &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
-				break;
-			for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-				n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-				for (i = 0; i < n; i++) {
-					memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-					close(fd);
-				}
-			}
-		}
-		close(sp[s]);
-	}
+	prog_drain_close(sp[0]);
+	prog_drain_close(sp[1]);
 }
 
 static void usage(int rc)
