@@ -61,6 +61,13 @@ def read(path):
         return []
 
 
+def rate(total, pct):
+    """The figures of one fault injection rate, made on first use."""
+    return total['faults']['rates'].setdefault(pct + '%', {
+        'passes': 0, 'fuzz_operations': 0, 'failslab': 0, 'fail_page_alloc': 0,
+        'unexpected': 0, 'selftest_cases': 0, 'selftest_cases_passed': 0})
+
+
 def main():
     soak, names = sys.argv[1], sys.argv[2:]
     total = {
@@ -92,9 +99,7 @@ def main():
                 run['figures'] += 1
             m = FAULT_RE.match(line)
             if m:
-                r = total['faults']['rates'].setdefault(m[1] + '%', {
-                    'passes': 0, 'fuzz_operations': 0, 'failslab': 0, 'fail_page_alloc': 0,
-                    'unexpected': 0, 'selftest_cases': 0, 'selftest_cases_passed': 0})
+                r = rate(total, m[1])
                 r['passes'] += 1
                 r['fuzz_operations'] += int(m[3])
                 r['failslab'] += int(m[5])
@@ -103,9 +108,7 @@ def main():
                 run['figures'] += 1
             m = FAULT_ST_RE.match(line)
             if m:
-                r = total['faults']['rates'].setdefault(m[1] + '%', {
-                    'passes': 0, 'fuzz_operations': 0, 'failslab': 0, 'fail_page_alloc': 0,
-                    'unexpected': 0, 'selftest_cases': 0, 'selftest_cases_passed': 0})
+                r = rate(total, m[1])
                 r['selftest_cases'] += int(m[3]) + int(m[4])
                 r['selftest_cases_passed'] += int(m[3])
                 r['failslab'] += int(m[5])
