@@ -61,7 +61,7 @@ def read(path):
         return []
 
 
-def rate(total, pct):
+def rate_figures(total, pct):
     """The figures of one fault injection rate, made on first use."""
     return total['faults']['rates'].setdefault(pct + '%', {
         'passes': 0, 'fuzz_operations': 0, 'failslab': 0, 'fail_page_alloc': 0,
@@ -99,7 +99,7 @@ def main():
                 run['figures'] += 1
             m = FAULT_RE.match(line)
             if m:
-                r = rate(total, m[1])
+                r = rate_figures(total, m[1])
                 r['passes'] += 1
                 r['fuzz_operations'] += int(m[3])
                 r['failslab'] += int(m[5])
@@ -108,7 +108,7 @@ def main():
                 run['figures'] += 1
             m = FAULT_ST_RE.match(line)
             if m:
-                r = rate(total, m[1])
+                r = rate_figures(total, m[1])
                 r['selftest_cases'] += int(m[3]) + int(m[4])
                 r['selftest_cases_passed'] += int(m[3])
                 r['failslab'] += int(m[5])
