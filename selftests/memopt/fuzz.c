@@ -83,6 +83,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/dma-buf.h>
@@ -170,6 +171,12 @@ static struct {
 } opt = { .ops = 2000, .procs = 2, .timeout = 900 };
 
 static struct shared *sh;
+/*
+ * RAM and swap, in pages: a private writable mapping longer than this is
+ * refused with ENOMEM by the overcommit heuristic (vm.overcommit_memory
+ * 0), in the core, before a driver's mmap sees it.
+ */
+static uint64_t commit_pages;
 static uint16_t family;
 static int sp[2];			/* the shared socketpair */
 
@@ -1353,6 +1360,8 @@ static void do_mmap(enum op k, const struct mmap_target *t)
 			   E(EACCES) : 0) | (prot & PROT_EXEC ? E(EPERM) : 0);
 	else if (t->wronly || (shared && (prot & PROT_WRITE) && t->file_ro))
 		allowed = E(EACCES);
+	else if (!shared && (prot & PROT_WRITE) && n > commit_pages - 16)
+		allowed = E(ENOMEM) | (n > commit_pages ? 0 : E(EINVAL));
 	else if (t->dmabuf && !in_range)
 		allowed = E(EINVAL);
 	else if (!t->dmabuf && t->h_ro && (prot & PROT_WRITE))
@@ -2478,6 +2487,7 @@ int main(int argc, char **argv)
 	struct genl_family_info info;
 	struct sigaction sa = {};
 	struct rlimit rl = { NOFILE_LIMIT, NOFILE_LIMIT };
+	struct sysinfo si;
 	int nl, i, st, bad_status = 0, left;
 	long used[NR_POOLS];
 	uint64_t total = 0;
@@ -2486,6 +2496,8 @@ int main(int argc, char **argv)
 
 	parse(argc, argv);
 	setpgid(0, 0);	/* the timeout kills this group, not the caller's */
+	if (!sysinfo(&si))
+		commit_pages = ((uint64_t)si.totalram + si.totalswap) * si.mem_unit / PG;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..3\n");
 	printf("# fuzz --seed %" PRIu64 " --ops %ld --procs %d%s%s\n", opt.seed, opt.ops, opt.procs,
