@@ -8,7 +8,7 @@
 #   make bench           the benchmarks in one stock 6.12 VM boot: results
 #                        in out/bench/ (results.json, table.md, handoff.svg)
 #   make soak            the long fuzz, fault injection (1, 10, 50%) and
-#                        stress runs (about 35 min): figures in out/soak/
+#                        stress runs (about 20 min): figures in out/soak/
 #   make install         module (+ depmod), memoptctl, the uapi header,
 #                        libmemopt (shared and static, header, memopt.pc),
 #                        man pages, bash completion, udev rule, modprobe.d

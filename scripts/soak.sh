@@ -20,7 +20,7 @@
 # Prints "N passed, N failed, N skipped" last, like make check, and exits
 # non-zero on any failure or when nothing ran.
 #
-# Environment (defaults: about 35 minutes on 2 cores): SOAK_SEEDS ("11 31":
+# Environment (defaults: measured 19 minutes on 2 cores): SOAK_SEEDS ("11 31":
 # one debug boot each, seeds S and S+1), SOAK_OPS (6000), SOAK_FAULT_OPS
 # (3000), SOAK_STRESS_S (600), SOAK_STRESS_PROCS (8), SOAK_STRESS_SEED (7).
 set -uo pipefail
